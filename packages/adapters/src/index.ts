@@ -1,0 +1,2 @@
+// Public API of @troupe/adapters. Everything exported here is public API.
+export {};

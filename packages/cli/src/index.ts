@@ -1,0 +1,2 @@
+// Public API of @troupe/cli. Everything exported here is public API.
+export {};

@@ -1,0 +1,82 @@
+// Event ids. Events entering the system get a UUIDv7 (time-ordered, so archives and streams sort
+// by age); events emitted by a handler get a deterministic id derived from (input id, agent,
+// emission index), so a handler re-run after a crash re-emits the same ids and consumers dedupe.
+import { createHash, randomBytes } from 'node:crypto';
+
+let lastMs = 0;
+let seq = 0;
+
+function hex(bytes: Uint8Array): string {
+  return Buffer.from(bytes).toString('hex');
+}
+
+function format(b: Uint8Array): string {
+  const h = hex(b);
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20, 32)}`;
+}
+
+/**
+ * A UUIDv7 (RFC 9562): 48-bit Unix milliseconds, then a 12-bit counter that keeps ids minted
+ * in the same millisecond by this process strictly increasing, then random bits.
+ */
+export function uuidv7(nowMs: number = Date.now()): string {
+  if (nowMs > lastMs) {
+    lastMs = nowMs;
+    seq = 0;
+  } else {
+    seq++;
+    if (seq > 0xfff) {
+      // Counter exhausted inside one millisecond: borrow the next millisecond (stays monotonic).
+      lastMs++;
+      seq = 0;
+    }
+  }
+  const b = randomBytes(16);
+  const ms = lastMs;
+  b[0] = Math.floor(ms / 2 ** 40) & 0xff;
+  b[1] = Math.floor(ms / 2 ** 32) & 0xff;
+  b[2] = (ms >>> 24) & 0xff;
+  b[3] = (ms >>> 16) & 0xff;
+  b[4] = (ms >>> 8) & 0xff;
+  b[5] = ms & 0xff;
+  b[6] = 0x70 | ((seq >>> 8) & 0x0f);
+  b[7] = seq & 0xff;
+  b[8] = 0x80 | (b[8]! & 0x3f);
+  return format(b);
+}
+
+/**
+ * A deterministic UUID (version 8, RFC 9562 "custom") from SHA-256 of the parts. The same
+ * parts always give the same id; different parts collide with negligible probability.
+ */
+export function deterministicId(...parts: readonly (string | number)[]): string {
+  const h = createHash('sha256');
+  for (const p of parts) {
+    const s = String(p);
+    // Length-prefix every part so ('ab','c') and ('a','bc') differ.
+    h.update(`${s.length}:${s};`);
+  }
+  const b = h.digest().subarray(0, 16);
+  b[6] = 0x80 | (b[6]! & 0x0f);
+  b[8] = 0x80 | (b[8]! & 0x3f);
+  return format(b);
+}
+
+const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+
+/** True for a lowercase RFC 9562 UUID string (any version). */
+export function isUuid(s: string): boolean {
+  return UUID_RE.test(s);
+}
+
+/** Random hex of `bytes` bytes (trace and span ids). */
+export function randomHex(bytes: number): string {
+  return randomBytes(bytes).toString('hex');
+}
+
+/** Deterministic hex of `bytes` bytes from the parts (span ids of derived events). */
+export function deterministicHex(bytes: number, ...parts: readonly (string | number)[]): string {
+  const h = createHash('sha256');
+  for (const p of parts) h.update(`${String(p).length}:${String(p)};`);
+  return h.digest().subarray(0, bytes).toString('hex');
+}

@@ -1,0 +1,44 @@
+// Stable error codes. A code, once published, keeps its meaning: tools and the DLQ match on the
+// code, never on message text. Each entry says when it fires and what `data` holds.
+export const ErrorCode = {
+  /** Anything not otherwise classified. data: none. */
+  Unknown: 'UNKNOWN',
+  /** A handler threw a plain Error. data: none. */
+  HandlerFailed: 'HANDLER_FAILED',
+  /** Thrown by a handler to skip retries. data: whatever the handler attached. */
+  NonRetryable: 'NON_RETRYABLE',
+  /** Thrown by a handler to retry after a given delay. data: { delayMs }. */
+  RetryAfter: 'RETRY_AFTER',
+  /** The handler ran past `timeoutMs`. data: { timeoutMs }. */
+  HandlerTimeout: 'HANDLER_TIMEOUT',
+  /** The worker thread died (exit, uncaught error, out of memory) or was terminated. data: { reason }. */
+  WorkerCrashed: 'WORKER_CRASHED',
+  /** The handler module could not be loaded or has no default export function. data: { handler }. */
+  HandlerLoad: 'HANDLER_LOAD',
+  /** An event payload failed its EventType schema. data: { type, errors: string[] }. */
+  SchemaInvalid: 'SCHEMA_INVALID',
+  /** An event exceeded the agent's maxHops. data: { hops, maxHops }. */
+  HopLimit: 'HOP_LIMIT',
+  /** A correlation exceeded its event budget. data: { correlationId, budget }. */
+  BudgetExceeded: 'BUDGET_EXCEEDED',
+  /** An event exceeded the payload size cap. data: { bytes, limit }. */
+  PayloadTooLarge: 'PAYLOAD_TOO_LARGE',
+  /** A handler emitted a type it did not declare in `emits`. data: { type, declared: string[] }. */
+  UndeclaredEmission: 'UNDECLARED_EMISSION',
+  /** The agent's circuit breaker is open. data: { agent }. */
+  BreakerOpen: 'BREAKER_OPEN',
+  /** The transport (Redis) could not be reached. data: { cause? }. */
+  TransportUnavailable: 'TRANSPORT_UNAVAILABLE',
+  /** Manifest YAML could not be parsed. data: { diagnostics }. */
+  ManifestParse: 'MANIFEST_PARSE',
+  /** Manifests failed validation or static analysis. data: { diagnostics }. */
+  ManifestInvalid: 'MANIFEST_INVALID',
+  /** A configuration/option value is invalid. data: { field }. */
+  InvalidOption: 'INVALID_OPTION',
+  /** Something named does not exist (agent, connection, DLQ entry). data: { kind, name }. */
+  NotFound: 'NOT_FOUND',
+  /** An operation did not finish in time (await, shutdown). data: { timeoutMs }. */
+  Timeout: 'TIMEOUT',
+} as const;
+
+export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];

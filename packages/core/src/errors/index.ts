@@ -1,0 +1,10 @@
+export { ErrorCode } from './codes.js';
+export type { TroupeErrorOptions, SerializedError } from './troupe-error.js';
+export {
+  TroupeError,
+  NonRetryableError,
+  RetryAfterError,
+  serializeError,
+  deserializeError,
+  isRetryable,
+} from './troupe-error.js';

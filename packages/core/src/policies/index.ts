@@ -1,0 +1,1 @@
+// Policies: retry/backoff, circuit breaker, quorum (filled by the policies work).

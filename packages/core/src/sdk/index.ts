@@ -1,0 +1,1 @@
+// Agent SDK: defineAgent, createTestContext (filled by the SDK work).

@@ -1,0 +1,5 @@
+// Public API of @troupe/runtime: transports, the worker pool, the agent pipeline and the
+// runtime node. Anything exported here is public API; everything else is internal.
+export * from './transport/index.js';
+export * from './workers/index.js';
+export * from './pipeline/index.js';

@@ -1,0 +1,49 @@
+// What the agent pipeline asks of the worker pool: run handler invocations off the main thread
+// and report one outcome per invocation. Plain data both ways (postMessage-safe).
+import type { CloudEvent, SerializedError } from '@troupe/core';
+
+/** One handler invocation. */
+export interface HandlerTask {
+  /** Absolute path of the handler module (TypeScript or JavaScript, default export). */
+  readonly handlerPath: string;
+  readonly agent: string;
+  readonly event: CloudEvent;
+  /** 1-based. */
+  readonly attempt: number;
+  /** The handler's `ctx.signal` aborts at this deadline; the worker is replaced if it ignores it. */
+  readonly timeoutMs: number;
+  /** The agent's `spec.config`. */
+  readonly config: Readonly<Record<string, unknown>>;
+}
+
+/** What a handler asked to emit, in order. The pipeline derives envelopes (ids) from these. */
+export interface Emission {
+  readonly type: string;
+  readonly data: unknown;
+  readonly subject?: string;
+}
+
+export interface LogRecord {
+  readonly level: 'debug' | 'info' | 'warn' | 'error';
+  readonly message: string;
+  readonly fields?: Readonly<Record<string, unknown>>;
+}
+
+export type HandlerOutcome =
+  | { readonly ok: true; readonly emissions: readonly Emission[]; readonly logs: readonly LogRecord[]; readonly durationMs: number }
+  | { readonly ok: false; readonly error: SerializedError; readonly logs: readonly LogRecord[]; readonly durationMs: number };
+
+export interface WorkerPool {
+  /**
+   * Run a batch of invocations (one pool task, to amortise the thread hop) and resolve one
+   * outcome per task, in order. Never rejects for a handler's failure: a throw, a timeout, or a
+   * worker crash is an `ok: false` outcome with code HANDLER_FAILED / HANDLER_TIMEOUT /
+   * WORKER_CRASHED. A crash or a forced termination fails only the invocation that caused it;
+   * the others caught in the same worker are re-run in isolation without being charged.
+   */
+  run(tasks: readonly HandlerTask[]): Promise<HandlerOutcome[]>;
+  /** Threads alive, tasks in flight, workers replaced so far. */
+  stats(): { threads: number; inFlight: number; replaced: number };
+  /** Wait for in-flight tasks up to `deadlineMs`, then terminate the threads. */
+  close(deadlineMs?: number): Promise<void>;
+}
