@@ -39,6 +39,8 @@ export const ErrorCode = {
   NotFound: 'NOT_FOUND',
   /** An operation did not finish in time (await, shutdown). data: { timeoutMs }. */
   Timeout: 'TIMEOUT',
+  /** A workspace compare-and-set lost: the entry's version is not `ifVersion`. data: { scope, key, expectedVersion, actualVersion }. */
+  WorkspaceConflict: 'WORKSPACE_CONFLICT',
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
