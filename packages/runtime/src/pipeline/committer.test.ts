@@ -1,0 +1,145 @@
+import {
+  DEFAULT_RETRY,
+  ErrorCode,
+  NonRetryableError,
+  createEvent,
+  deriveEvent,
+  serializeError,
+  type CloudEvent,
+} from '@troupe/core';
+import { describe, expect, it } from 'vitest';
+import type { Consumer, DeadLetterInfo, Delivery } from '../transport/contract.js';
+import { createCommitter, deriveEmissions, undeclaredTypes } from './committer.js';
+
+function fakeConsumer() {
+  const calls: {
+    op: string;
+    delivery: Delivery;
+    emissions?: readonly CloudEvent[];
+    info?: DeadLetterInfo;
+    delayMs?: number;
+  }[] = [];
+  const consumer: Consumer = {
+    fetch: () => Promise.resolve([]),
+    commit: (delivery, emissions) => {
+      calls.push({ op: 'commit', delivery, emissions });
+      return Promise.resolve('committed');
+    },
+    retry: (delivery, delayMs) => {
+      calls.push({ op: 'retry', delivery, delayMs });
+      return Promise.resolve();
+    },
+    deadLetter: (delivery, info, emissions) => {
+      calls.push({ op: 'deadLetter', delivery, info, emissions: emissions ?? [] });
+      return Promise.resolve();
+    },
+    heartbeat: () => Promise.resolve(),
+    close: () => Promise.resolve(),
+  };
+  return { consumer, calls };
+}
+
+function setup(budget = 100) {
+  const { consumer, calls } = fakeConsumer();
+  let total = 0;
+  const committer = createCommitter({
+    consumer,
+    transport: { countCorrelation: (_id, n) => Promise.resolve((total += n)) },
+    agent: 'tok',
+    nodeId: 'n1',
+    emits: new Set(['A', 'B']),
+    retry: { ...DEFAULT_RETRY, attempts: 2, jitter: 0, initialDelayMs: 50 },
+    correlationBudget: budget,
+  });
+  const delivery: Delivery = {
+    event: createEvent({ type: 'In', data: { x: 1 } }),
+    stream: 'In',
+    entryId: '1-0',
+    attempt: 1,
+  };
+  return { committer, calls, delivery };
+}
+
+describe('committer', () => {
+  it('derives deterministic envelopes and commits them with the ack', async () => {
+    const { committer, calls, delivery } = setup();
+    const r = await committer.succeed(delivery, [
+      { type: 'A', data: 1 },
+      { type: 'B', data: 2, subject: 's' },
+    ]);
+    expect(r).toEqual({ settlement: 'committed', handlerOk: true });
+    expect(calls).toHaveLength(1);
+    const emitted = calls[0]!.emissions!;
+    expect(emitted.map((e) => e.id)).toEqual([
+      deriveEvent(delivery.event, { agent: 'tok', index: 0, type: 'A', data: 1 }).id,
+      deriveEvent(delivery.event, { agent: 'tok', index: 1, type: 'B', data: 2 }).id,
+    ]);
+    expect(emitted[1]).toMatchObject({
+      subject: 's',
+      causationid: delivery.event.id,
+      hops: 1,
+      correlationid: delivery.event.correlationid,
+    });
+  });
+
+  it('dead-letters undeclared emissions without committing any of them', async () => {
+    const { committer, calls, delivery } = setup();
+    const r = await committer.succeed(delivery, [
+      { type: 'A', data: 1 },
+      { type: 'Nope', data: 2 },
+    ]);
+    expect(r.settlement).toBe('dead-lettered');
+    expect(r.handlerOk).toBe(false);
+    expect(calls.map((c) => c.op)).toEqual(['deadLetter']);
+    expect(calls[0]!.info).toMatchObject({
+      reason: 'undeclared-emission',
+      attempts: 1,
+      error: { code: ErrorCode.UndeclaredEmission, data: { type: 'Nope', declared: ['A', 'B'] } },
+    });
+    expect(
+      undeclaredTypes(
+        [
+          { type: 'X', data: 0 },
+          { type: 'X', data: 0 },
+          { type: 'A', data: 0 },
+        ],
+        new Set(['A']),
+      ),
+    ).toEqual(['X']);
+  });
+
+  it('dead-letters with reason budget and the system event when the correlation is over budget', async () => {
+    const { committer, calls, delivery } = setup(1);
+    const r = await committer.succeed(delivery, [
+      { type: 'A', data: 1 },
+      { type: 'A', data: 2 },
+    ]);
+    expect(r).toMatchObject({ settlement: 'dead-lettered', handlerOk: true });
+    expect(calls[0]!.info!.reason).toBe('budget');
+    expect(calls[0]!.emissions!.map((e) => e.type)).toEqual(['troupe.budget.exceeded']);
+  });
+
+  it('retries then dead-letters per the policy, non-retryable at once', async () => {
+    const { committer, calls, delivery } = setup();
+    const boom = serializeError(new Error('boom'));
+    expect(await committer.fail(delivery, boom)).toMatchObject({
+      settlement: 'retried',
+      handlerOk: false,
+    });
+    expect(calls[0]).toMatchObject({ op: 'retry', delayMs: 50 });
+    expect(await committer.fail({ ...delivery, attempt: 2 }, boom)).toMatchObject({
+      settlement: 'dead-lettered',
+    });
+    expect(calls[1]!.info).toEqual({ reason: 'retries-exhausted', attempts: 2, error: boom });
+    const nr = serializeError(new NonRetryableError('bad'));
+    await committer.fail(delivery, nr);
+    expect(calls[2]!.info).toEqual({ reason: 'non-retryable', attempts: 1, error: nr });
+  });
+
+  it('commits filtered deliveries with no emissions', async () => {
+    const { committer, calls, delivery } = setup();
+    expect(await committer.skip(delivery)).toEqual({ settlement: 'filtered', handlerOk: true });
+    expect(calls[0]).toMatchObject({ op: 'commit', emissions: [] });
+    expect(deriveEmissions(delivery.event, 'a', [])).toEqual([]);
+  });
+});

@@ -1,0 +1,144 @@
+// Settles a delivery with the consumer: success (emissions checked against `emits`, envelopes
+// derived with deterministic ids, budget counted, then commit-with-ack), failure (retry after a
+// delay or dead-letter), rejection by a guard (dead-letter at once) and filtered (commit with no
+// emissions). The transport makes each settlement atomic.
+import {
+  ErrorCode,
+  TroupeError,
+  deriveEvent,
+  serializeError,
+  type CloudEvent,
+  type RetryPolicy,
+  type SerializedError,
+} from '@troupe/core';
+import type { Consumer, Delivery, Transport } from '../transport/contract.js';
+import type { Emission } from '../workers/contract.js';
+import { checkBudget } from './budget.js';
+import type { Rejection } from './rejection.js';
+import { decideFailure } from './retry-decision.js';
+
+/** How a delivery ended on this attempt. */
+export type Settlement = 'committed' | 'duplicate' | 'filtered' | 'retried' | 'dead-lettered';
+
+export interface SettleResult {
+  readonly settlement: Settlement;
+  /** False when the handler's attempt counts as failed (breaker, counters). */
+  readonly handlerOk: boolean;
+  readonly error?: SerializedError;
+}
+
+export interface CommitterOptions {
+  readonly consumer: Consumer;
+  readonly transport: Pick<Transport, 'countCorrelation'>;
+  readonly agent: string;
+  readonly nodeId: string;
+  readonly emits: ReadonlySet<string>;
+  readonly retry: RetryPolicy;
+  readonly correlationBudget: number;
+  readonly now?: () => number;
+  readonly random?: () => number;
+}
+
+export interface Committer {
+  succeed(delivery: Delivery, emissions: readonly Emission[]): Promise<SettleResult>;
+  fail(delivery: Delivery, error: SerializedError): Promise<SettleResult>;
+  reject(delivery: Delivery, rejection: Rejection, attempts: number): Promise<SettleResult>;
+  skip(delivery: Delivery): Promise<SettleResult>;
+}
+
+/** The emitted types not declared in `emits`, in order of first appearance. */
+export function undeclaredTypes(
+  emissions: readonly Emission[],
+  emits: ReadonlySet<string>,
+): string[] {
+  return [...new Set(emissions.map((e) => e.type).filter((t) => !emits.has(t)))];
+}
+
+/** Envelopes of a handler's emissions: ids derived from (input id, agent, index). */
+export function deriveEmissions(
+  input: CloudEvent,
+  agent: string,
+  emissions: readonly Emission[],
+  now?: () => number,
+): CloudEvent[] {
+  return emissions.map((e, index) =>
+    deriveEvent(input, {
+      agent,
+      index,
+      type: e.type,
+      data: e.data,
+      ...(e.subject === undefined ? {} : { subject: e.subject }),
+      ...(now ? { now } : {}),
+    }),
+  );
+}
+
+export function createCommitter(o: CommitterOptions): Committer {
+  const committer: Committer = {
+    async succeed(delivery, emissions) {
+      const undeclared = undeclaredTypes(emissions, o.emits);
+      if (undeclared.length > 0) {
+        const error = serializeError(
+          new TroupeError(
+            ErrorCode.UndeclaredEmission,
+            `${o.agent} emitted ${undeclared.join(', ')}, not declared in its spec.emits [${[...o.emits].join(', ')}]`,
+            { data: { type: undeclared[0], declared: [...o.emits] }, retryable: false },
+          ),
+        );
+        await o.consumer.deadLetter(delivery, {
+          reason: 'undeclared-emission',
+          attempts: delivery.attempt,
+          error,
+        });
+        return { settlement: 'dead-lettered', handlerOk: false, error };
+      }
+      const events = deriveEmissions(delivery.event, o.agent, emissions, o.now);
+      const over = await checkBudget(
+        {
+          transport: o.transport,
+          agent: o.agent,
+          nodeId: o.nodeId,
+          budget: o.correlationBudget,
+          ...(o.now ? { now: o.now } : {}),
+        },
+        delivery.event,
+        events.length,
+      );
+      if (over) {
+        await committer.reject(delivery, over, delivery.attempt);
+        return { settlement: 'dead-lettered', handlerOk: true, error: over.error };
+      }
+      const result = await o.consumer.commit(delivery, events);
+      return { settlement: result, handlerOk: true };
+    },
+
+    async fail(delivery, error) {
+      const decision = decideFailure(o.retry, delivery.attempt, error, o.random);
+      if (decision.action === 'retry') {
+        await o.consumer.retry(delivery, decision.delayMs, error);
+        return { settlement: 'retried', handlerOk: false, error };
+      }
+      await o.consumer.deadLetter(delivery, {
+        reason: decision.reason,
+        attempts: delivery.attempt,
+        error,
+      });
+      return { settlement: 'dead-lettered', handlerOk: false, error };
+    },
+
+    async reject(delivery, rejection, attempts) {
+      await o.consumer.deadLetter(
+        delivery,
+        { reason: rejection.reason, attempts, error: rejection.error },
+        rejection.emissions ?? [],
+      );
+      return { settlement: 'dead-lettered', handlerOk: true, error: rejection.error };
+    },
+
+    async skip(delivery) {
+      await o.consumer.commit(delivery, []);
+      return { settlement: 'filtered', handlerOk: true };
+    },
+  };
+  return committer;
+}
