@@ -7,4 +7,5 @@ export {
   serializeError,
   deserializeError,
   isRetryable,
+  isTroupeError,
 } from './troupe-error.js';

@@ -3,7 +3,7 @@
 // whether a failed attempt is retried and after how long. Randomness is injected so tests and
 // every transport get identical, reproducible decisions.
 import { ErrorCode } from '../errors/codes.js';
-import { TroupeError } from '../errors/troupe-error.js';
+import { TroupeError, isTroupeError } from '../errors/troupe-error.js';
 import type { BackoffKind, RetrySpec } from '../manifest/types.js';
 import { checkKnownFields, invalidOption } from './validate.js';
 
@@ -125,7 +125,7 @@ function retryAfterDelay(error: unknown): number | undefined {
 
 /** False for NonRetryableError and any TroupeError (or SerializedError) with retryable=false. */
 function mayRetry(error: unknown): boolean {
-  if (error instanceof TroupeError) return error.retryable;
+  if (isTroupeError(error)) return error.retryable;
   if (typeof error === 'object' && error !== null && 'retryable' in error)
     return error.retryable !== false;
   return true;
