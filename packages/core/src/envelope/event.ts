@@ -47,7 +47,8 @@ export interface CreateEventInput<T> {
 function traceIdOf(traceparent: string | undefined): string | undefined {
   if (!traceparent) return undefined;
   const m = /^00-([0-9a-f]{32})-([0-9a-f]{16})-[0-9a-f]{2}$/.exec(traceparent);
-  return m?.[1];
+  // W3C trace context: an all-zero trace id is invalid and must not be continued.
+  return m?.[1] === '0'.repeat(32) ? undefined : m?.[1];
 }
 
 /** An event entering the system (published from the CLI, API, MCP or a test). */
@@ -118,16 +119,32 @@ export function envelopeProblems(value: unknown): string[] {
   }
   if (v.causationid !== undefined && typeof v.causationid !== 'string')
     problems.push('causationid must be a string');
+  if (v.subject !== undefined && typeof v.subject !== 'string')
+    problems.push('subject must be a string');
+  // Optional in CloudEvents (parseEvent fills it in); any other content type is not ours.
+  if (v.datacontenttype !== undefined && v.datacontenttype !== 'application/json')
+    problems.push('datacontenttype must be "application/json"');
   if (typeof v.hops !== 'number' || !Number.isInteger(v.hops) || v.hops < 0)
     problems.push('hops must be a non-negative integer');
   if (!('data' in v)) problems.push('data is missing');
   return problems;
 }
 
-/** Parse an envelope from JSON text; throws a plain Error naming the problems. */
+/**
+ * Parse an envelope from JSON text; throws a plain Error naming the problems. A missing
+ * `datacontenttype` (optional in CloudEvents) is filled in as `application/json`.
+ */
 export function parseEvent(json: string): CloudEvent {
-  const value: unknown = JSON.parse(json);
+  let value: unknown;
+  try {
+    value = JSON.parse(json);
+  } catch (e) {
+    throw new Error(`invalid event envelope: not JSON (${(e as Error).message})`);
+  }
   const problems = envelopeProblems(value);
   if (problems.length) throw new Error(`invalid event envelope: ${problems.join('; ')}`);
-  return value as CloudEvent;
+  const event = value as CloudEvent;
+  return event.datacontenttype === undefined
+    ? { ...event, datacontenttype: 'application/json' }
+    : event;
 }

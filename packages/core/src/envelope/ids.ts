@@ -20,8 +20,11 @@ function format(b: Uint8Array): string {
  * in the same millisecond by this process strictly increasing, then random bits.
  */
 export function uuidv7(nowMs: number = Date.now()): string {
-  if (nowMs > lastMs) {
-    lastMs = nowMs;
+  // Whole milliseconds: a fractional clock (performance.timeOrigin + now()) would otherwise
+  // reset the counter inside one encoded millisecond and break the ordering.
+  const ms = Math.floor(nowMs);
+  if (ms > lastMs) {
+    lastMs = ms;
     seq = 0;
   } else {
     seq++;
@@ -32,13 +35,13 @@ export function uuidv7(nowMs: number = Date.now()): string {
     }
   }
   const b = randomBytes(16);
-  const ms = lastMs;
-  b[0] = Math.floor(ms / 2 ** 40) & 0xff;
-  b[1] = Math.floor(ms / 2 ** 32) & 0xff;
-  b[2] = (ms >>> 24) & 0xff;
-  b[3] = (ms >>> 16) & 0xff;
-  b[4] = (ms >>> 8) & 0xff;
-  b[5] = ms & 0xff;
+  const t = lastMs;
+  b[0] = Math.floor(t / 2 ** 40) & 0xff;
+  b[1] = Math.floor(t / 2 ** 32) & 0xff;
+  b[2] = (t >>> 24) & 0xff;
+  b[3] = (t >>> 16) & 0xff;
+  b[4] = (t >>> 8) & 0xff;
+  b[5] = t & 0xff;
   b[6] = 0x70 | ((seq >>> 8) & 0x0f);
   b[7] = seq & 0xff;
   b[8] = 0x80 | (b[8]! & 0x3f);
