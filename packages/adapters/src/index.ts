@@ -1,2 +1,2 @@
 // Public API of @troupe/adapters. Everything exported here is public API.
-export {};
+export * from './sql/index.js';

@@ -41,6 +41,12 @@ export const ErrorCode = {
   Timeout: 'TIMEOUT',
   /** A workspace compare-and-set lost: the entry's version is not `ifVersion`. data: { scope, key, expectedVersion, actualVersion }. */
   WorkspaceConflict: 'WORKSPACE_CONFLICT',
+  /** The SQL guard refused a statement before it reached the database (or the read-only safety net refused a write). data: { layer, reason, dialect, table?, function? }. Not retryable. */
+  SqlRefused: 'SQL_REFUSED',
+  /** A guarded SQL read ran past its statement timeout or was aborted. data: { timeoutMs, dialect, driverCode? }. */
+  SqlTimeout: 'SQL_TIMEOUT',
+  /** The database rejected a guarded read. data: { dialect, driverCode, kind: 'unknown-column'|'unknown-table'|'syntax'|'connection'|'other' }. */
+  SqlError: 'SQL_ERROR',
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
