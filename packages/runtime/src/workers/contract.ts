@@ -30,8 +30,22 @@ export interface LogRecord {
 }
 
 export type HandlerOutcome =
-  | { readonly ok: true; readonly emissions: readonly Emission[]; readonly logs: readonly LogRecord[]; readonly durationMs: number }
-  | { readonly ok: false; readonly error: SerializedError; readonly logs: readonly LogRecord[]; readonly durationMs: number };
+  | {
+      readonly ok: true;
+      readonly emissions: readonly Emission[];
+      readonly logs: readonly LogRecord[];
+      readonly durationMs: number;
+      /** True when this is the result of an uncharged re-run in isolation after a worker crash. */
+      readonly isolated?: boolean;
+    }
+  | {
+      readonly ok: false;
+      readonly error: SerializedError;
+      readonly logs: readonly LogRecord[];
+      readonly durationMs: number;
+      /** True when this is the result of an uncharged re-run in isolation after a worker crash. */
+      readonly isolated?: boolean;
+    };
 
 export interface WorkerPool {
   /**

@@ -1,0 +1,51 @@
+// The messages between the pool (main thread) and a worker thread, and the layout of the shared
+// slot table through which a worker reports, without a message, which invocation it is running,
+// since when and on which thread. The main thread's watchdog reads that table to find a handler
+// past its deadline and terminate exactly the thread that runs it (Piscina's own AbortSignal
+// path would pin every abortable task to a worker of its own and defeat concurrentTasksPerWorker).
+import type { HandlerOutcome, HandlerTask } from './contract.js';
+
+/** One Piscina task: a batch of invocations that share one thread hop. */
+export interface WorkerBatch {
+  /** Index of the first slot of this batch in the shared slot table; slot of task i = slotBase + i. */
+  readonly slotBase: number;
+  readonly tasks: readonly HandlerTask[];
+}
+
+/** What the worker answers: one outcome per task, in order. */
+export type WorkerBatchResult = HandlerOutcome[];
+
+/** What the pool hands every worker through `workerData`. */
+export interface WorkerBootData {
+  /** Backing store of the slot table (SLOT_WORDS Int32 words per slot). */
+  readonly troupeSlots: SharedArrayBuffer;
+}
+
+/** Int32 words per slot. */
+export const SLOT_WORDS = 3;
+/** Word offsets inside a slot. */
+export const SLOT_STATE = 0;
+/** Low 32 bits of `Date.now()` when the worker began the invocation (wraps; compare with `| 0`). */
+export const SLOT_STARTED = 1;
+/** `threadId` of the worker running the invocation. */
+export const SLOT_THREAD = 2;
+
+/** Slot states. */
+export const SlotState = {
+  /** Assigned to an invocation that no worker has started yet. */
+  Pending: 0,
+  /** A worker is loading the handler module or running the handler. */
+  Running: 1,
+  /** The handler settled (or failed to load); its outcome is in the batch result. */
+  Settled: 2,
+} as const;
+
+/** Low 32 bits of a millisecond clock; differences of two such values are exact below 24 days. */
+export function clock32(nowMs: number = Date.now()): number {
+  return (nowMs % 0x1_0000_0000) | 0;
+}
+
+/** Milliseconds from `startedClock32` to `nowClock32`, both from `clock32`. */
+export function elapsed32(nowClock32: number, startedClock32: number): number {
+  return (nowClock32 - startedClock32) | 0;
+}
