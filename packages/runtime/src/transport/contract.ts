@@ -84,6 +84,12 @@ export interface ConsumerOptions {
    * reclaimed by other consumers of the group. Must exceed the heartbeat interval.
    */
   readonly visibilityTimeoutMs: number;
+  /**
+   * Where a group that does not exist yet starts on each stream: `latest` (only events appended
+   * after it joins, like Kafka's default) or `earliest` (every event the stream still retains).
+   * Ignored for a group that already exists. Default `latest`.
+   */
+  readonly startFrom?: 'latest' | 'earliest';
 }
 
 export type CommitResult = 'committed' | 'duplicate';
