@@ -49,6 +49,7 @@ const userAjv = createAjv({
   strictRequired: false,
   validateSchema: true,
   addUsedSchema: false,
+  verbose: true,
 });
 
 interface Ctx {
@@ -103,13 +104,42 @@ function checkWherePaths(ctx: Ctx, m: AgentManifest): void {
   });
 }
 
+const JSON_TYPES = ['string', 'number', 'integer', 'boolean', 'object', 'array', 'null'];
+
+/** One problem in an embedded JSON Schema; `pointer` is inside the schema. */
+export interface SchemaProblem {
+  pointer: string;
+  message: string;
+  hint?: string;
+}
+
+function metaProblem(pointer: string, data: unknown, message: string | undefined): SchemaProblem {
+  if (pointer.endsWith('/type') && typeof data === 'string') {
+    const hint = didYouMean(data, JSON_TYPES);
+    return {
+      pointer,
+      message: `not a valid JSON Schema: unknown type '${data}'`,
+      hint: hint ?? `types: ${JSON_TYPES.join(', ')}`,
+    };
+  }
+  return {
+    pointer,
+    message: `not a valid JSON Schema: ${pointer === '' ? 'the schema' : pointer} ${message ?? 'is invalid'}`,
+  };
+}
+
 /** Compile a user-written JSON Schema; report where it is wrong. */
-export function checkJsonSchema(schema: JsonSchema): { pointer: string; message: string }[] {
+export function checkJsonSchema(schema: JsonSchema): SchemaProblem[] {
   if (!userAjv.validateSchema(schema)) {
-    return (userAjv.errors ?? []).map((e) => ({
-      pointer: e.instancePath,
-      message: `not a valid JSON Schema: ${e.instancePath || 'schema'} ${e.message ?? e.keyword}`,
-    }));
+    // The meta-schema reports one problem several ways (enum, type, anyOf): keep the first per place.
+    const seen = new Set<string>();
+    const out: SchemaProblem[] = [];
+    for (const e of userAjv.errors ?? []) {
+      if (seen.has(e.instancePath) || e.keyword === 'anyOf') continue;
+      seen.add(e.instancePath);
+      out.push(metaProblem(e.instancePath, e.data, e.message));
+    }
+    return out;
   }
   try {
     userAjv.compile(schema);
@@ -137,7 +167,7 @@ function checkEmbeddedSchema(
       DiagnosticCode.InvalidJsonSchema,
       path,
       problem.message,
-      'see https://json-schema.org (draft-07)',
+      problem.hint ?? 'see https://json-schema.org (draft-07)',
     );
   }
   if (mustBeObject && schema.type !== 'object') {

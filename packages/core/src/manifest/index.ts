@@ -34,5 +34,5 @@ export {
 export { findAgentCycles, formatCycle, type AgentCycle } from './cycles.js';
 export { renderMermaid, renderDot } from './render.js';
 export { formatDiagnostic, countDiagnostics } from './format.js';
-export { checkJsonSchema, WHERE_ROOTS } from './document-checks.js';
+export { checkJsonSchema, WHERE_ROOTS, type SchemaProblem } from './document-checks.js';
 export { closestMatch, didYouMean, levenshtein } from './did-you-mean.js';

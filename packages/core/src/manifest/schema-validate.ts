@@ -311,5 +311,23 @@ export function validateDocumentSchema(entry: SourceDocument): Diagnostic[] {
     seen.add(key);
     out.push(d);
   }
-  return out;
+  return dropMissingExplainedByTypo(out);
+}
+
+/**
+ * `subscrbe: […]` yields both "unknown field 'subscrbe'" and "missing required field
+ * 'subscribe'": one mistake, so the missing-field line goes when a typo explains it.
+ */
+function dropMissingExplainedByTypo(diagnostics: Diagnostic[]): Diagnostic[] {
+  const explained = new Set<string>();
+  for (const d of diagnostics) {
+    const m =
+      d.code === DiagnosticCode.UnknownField ? /did you mean '([^']+)'/.exec(d.hint ?? '') : null;
+    if (m === null) continue;
+    const parent = d.path.includes('.') ? d.path.slice(0, d.path.lastIndexOf('.') + 1) : '';
+    explained.add(`${parent}${m[1]!}`);
+  }
+  return diagnostics.filter(
+    (d) => d.code !== DiagnosticCode.MissingField || !explained.has(d.path),
+  );
 }

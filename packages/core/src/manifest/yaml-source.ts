@@ -100,51 +100,44 @@ export function parseYamlDocuments(
         ),
       );
     }
-    visit(doc, {
-      Node(_key, node) {
-        const offset = node.range?.[0] ?? start;
-        if (isAlias(node)) {
-          own.push(
-            yamlError(
-              source,
-              DiagnosticCode.YamlAlias,
-              offset,
-              `YAML alias '*${node.source}' is not allowed`,
-              'write the value out in full: manifests refuse anchors and aliases',
-            ),
-          );
-          return;
-        }
-        if (node.anchor) {
-          own.push(
-            yamlError(
-              source,
-              DiagnosticCode.YamlAlias,
-              offset,
-              `YAML anchor '&${node.anchor}' is not allowed`,
-              'write the value out in full: manifests refuse anchors and aliases',
-            ),
-          );
-        }
-        if (node.tag !== undefined) {
-          own.push(
-            yamlError(
-              source,
-              DiagnosticCode.YamlTag,
-              offset,
-              `YAML tag '${node.tag}' is not allowed`,
-              'remove the tag: manifests use plain YAML values only',
-            ),
-          );
-        }
-      },
-    });
+    own.push(...refusedNodes(doc, source, start));
     diagnostics.push(...own);
     const entry: SourceDocument = { index, doc, source, location: locationAt(source, start) };
     if (own.length === 0) entry.value = doc.toJS({ maxAliasCount: 0 }) as unknown;
     documents.push(entry);
   });
   return { documents, diagnostics };
+}
+
+const ALIAS_HINT = 'write the value out in full: manifests refuse anchors and aliases';
+
+/**
+ * Anchors, aliases and explicit tags, refused. Only the first of each kind per document is
+ * reported (with a count), so an alias bomb yields two lines, not thousands.
+ */
+function refusedNodes(doc: Document.Parsed, source: SourceText, start: number): Diagnostic[] {
+  const found: { alias: [number, string][]; tag: [number, string][] } = { alias: [], tag: [] };
+  visit(doc, {
+    Node(_key, node) {
+      const offset = node.range?.[0] ?? start;
+      if (isAlias(node)) found.alias.push([offset, `YAML alias '*${node.source}' is not allowed`]);
+      else if (node.anchor)
+        found.alias.push([offset, `YAML anchor '&${node.anchor}' is not allowed`]);
+      if (!isAlias(node) && node.tag !== undefined) {
+        found.tag.push([offset, `YAML tag '${node.tag}' is not allowed`]);
+      }
+    },
+  });
+  const out: Diagnostic[] = [];
+  const first = (list: [number, string][], code: string, hint: string): void => {
+    const head = list[0];
+    if (head === undefined) return;
+    const more = list.length > 1 ? ` (and ${list.length - 1} more in this document)` : '';
+    out.push(yamlError(source, code, head[0], `${head[1]}${more}`, hint));
+  };
+  first(found.alias, DiagnosticCode.YamlAlias, ALIAS_HINT);
+  first(found.tag, DiagnosticCode.YamlTag, 'remove the tag: manifests use plain YAML values only');
+  return out;
 }
 
 function firstLine(message: string): string {

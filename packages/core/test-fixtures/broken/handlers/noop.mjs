@@ -1,0 +1,2 @@
+// Test fixture handler: the loader only checks that this file exists.
+export default async function handler() {}
