@@ -1,0 +1,249 @@
+// The runtime node (DESIGN.md §1): one process's control plane. `apply` reconciles the running
+// agent runners with the desired manifests; `publish` lets events in from outside (entry types
+// only, schema-checked); `waitFor` awaits an outcome; `close` shuts down gracefully. Many nodes
+// on one Redis share the work: same consumer groups, one consumer per node id.
+import { hostname } from 'node:os';
+import {
+  ErrorCode,
+  TroupeError,
+  createEvent,
+  type AgentManifest,
+  type CloudEvent,
+  type EventTypeManifest,
+  type LoadedManifest,
+  type Logger,
+} from '@troupe/core';
+import { AgentRunner, type AgentStatus } from '../pipeline/agent-runner.js';
+import { NodeSlots } from '../pipeline/node-slots.js';
+import {
+  resolveAgent,
+  resolvePipelineOptions,
+  type PipelineOptions,
+  type ResolvedAgent,
+} from '../pipeline/options.js';
+import { SchemaRegistry } from '../pipeline/schema-guard.js';
+import type { Transport } from '../transport/contract.js';
+import type { WorkerPool } from '../workers/contract.js';
+import { createWorkerPool, type WorkerPoolOptions } from '../workers/index.js';
+import { agentFingerprint, planReconcile, type ReconcilePlan } from './reconcile.js';
+import { waitForEvent, type PendingWait } from './wait-for.js';
+
+export interface RuntimeOptions extends PipelineOptions {
+  /** Where progress and handler logs go. Default: nowhere. */
+  log?: Logger;
+  /** How long a stopped or restarted agent may drain on `apply`. Default 10,000 ms. */
+  drainMs?: number;
+  /** Options of the worker pool created when none is passed. */
+  pool?: WorkerPoolOptions;
+  /** Injected clock. Default `Date.now`. */
+  now?: () => number;
+  /** Injected randomness (retry jitter). Default `Math.random`. */
+  random?: () => number;
+}
+
+export interface CreateRuntimeInput {
+  readonly transport: Transport;
+  /** Consumer name of this node in every group. Default `<hostname>-<pid>`. */
+  readonly nodeId?: string;
+  /** Worker pool; created from `options.pool` when absent. Closed by `close()` either way. */
+  readonly pool?: WorkerPool;
+  readonly options?: RuntimeOptions;
+}
+
+export interface PublishOptions {
+  /** Join an existing correlation; a new one (the event's own id) by default. */
+  correlationId?: string;
+  /** CloudEvents `source`. Default `troupe://external`. */
+  source?: string;
+  subject?: string;
+}
+
+/** What `apply` changed. */
+export type ApplyResult = ReconcilePlan;
+
+export interface Runtime {
+  readonly nodeId: string;
+  readonly transport: Transport;
+  /** Reconcile the running agents with these manifests (other kinds are read for EventTypes). */
+  apply(manifests: readonly LoadedManifest[]): Promise<ApplyResult>;
+  /** Publish an event from outside: only entry types (when declared), schema-checked. */
+  publish(type: string, data: unknown, options?: PublishOptions): Promise<CloudEvent>;
+  /** Arm a wait for the first event of `types` in `correlationId`; publish after it resolves. */
+  waitFor(correlationId: string, types: readonly string[], timeoutMs: number): Promise<PendingWait>;
+  /** Publish and await the outcome, without the race. Rejects with code TIMEOUT. */
+  request(
+    type: string,
+    data: unknown,
+    options: PublishOptions & { wait: readonly string[]; timeoutMs: number },
+  ): Promise<{ request: CloudEvent; result: CloudEvent }>;
+  /** Status and counters of every running agent, by name. */
+  agents(): AgentStatus[];
+  /** Stop fetching, drain in-flight work up to `deadlineMs`, close the pool and the transport. */
+  close(options?: { deadlineMs?: number }): Promise<void>;
+}
+
+/** Default node id: unique per process on a host. */
+export function defaultNodeId(): string {
+  return `${hostname()}-${process.pid}`;
+}
+
+const silent: Logger = { debug() {}, info() {}, warn() {}, error() {} };
+
+export function createRuntime(input: CreateRuntimeInput): Runtime {
+  const options = input.options ?? {};
+  const pipeline = resolvePipelineOptions(options);
+  const log = options.log ?? silent;
+  const nodeId = input.nodeId ?? defaultNodeId();
+  const { transport } = input;
+  const pool = input.pool ?? createWorkerPool(options.pool);
+  const schemas = new SchemaRegistry();
+  const slots = new NodeSlots(pipeline.maxInFlight);
+  const runners = new Map<string, { runner: AgentRunner; fingerprint: string }>();
+  const drainMs = options.drainMs ?? 10_000;
+  let applying: Promise<unknown> = Promise.resolve();
+  let closed = false;
+
+  function assertOpen(): void {
+    if (closed)
+      throw new TroupeError(ErrorCode.InvalidOption, 'runtime is closed', {
+        retryable: false,
+        data: { field: 'runtime' },
+      });
+  }
+
+  async function startRunner(agent: ResolvedAgent, fingerprint: string): Promise<void> {
+    const runner = new AgentRunner({
+      agent,
+      transport,
+      pool,
+      nodeId,
+      schemas,
+      slots,
+      options: pipeline,
+      log,
+      ...(options.now ? { now: options.now } : {}),
+      ...(options.random ? { random: options.random } : {}),
+    });
+    await runner.start();
+    runners.set(agent.name, { runner, fingerprint });
+  }
+
+  async function stopRunner(name: string, deadlineMs: number): Promise<void> {
+    const entry = runners.get(name);
+    if (!entry) return;
+    runners.delete(name);
+    await entry.runner.stop({ deadlineMs });
+  }
+
+  async function reconcile(manifests: readonly LoadedManifest[]): Promise<ApplyResult> {
+    assertOpen();
+    // Resolve everything before touching anything: a bad manifest changes nothing.
+    const agents = manifests
+      .filter((m): m is LoadedManifest<AgentManifest> => m.manifest.kind === 'Agent')
+      .map((m) => resolveAgent(m));
+    const desired = new Map(agents.map((a) => [a.name, agentFingerprint(a)]));
+    if (desired.size !== agents.length)
+      throw new TroupeError(ErrorCode.ManifestInvalid, 'apply: two Agent documents share a name', {
+        retryable: false,
+        data: { diagnostics: [] },
+      });
+    schemas.update(
+      manifests.filter(
+        (m): m is LoadedManifest<EventTypeManifest> => m.manifest.kind === 'EventType',
+      ),
+    );
+    const running = new Map([...runners].map(([name, e]) => [name, e.fingerprint]));
+    const plan = planReconcile(running, desired);
+    const byName = new Map(agents.map((a) => [a.name, a]));
+    await Promise.all([...plan.stop, ...plan.restart].map((name) => stopRunner(name, drainMs)));
+    await Promise.all(
+      [...plan.restart, ...plan.start].map((name) =>
+        startRunner(byName.get(name)!, desired.get(name)!),
+      ),
+    );
+    log.info(
+      `applied: ${plan.start.length} started, ${plan.restart.length} restarted, ${plan.stop.length} stopped, ${plan.unchanged.length} unchanged`,
+      { ...plan },
+    );
+    return plan;
+  }
+
+  const runtime: Runtime = {
+    nodeId,
+    transport,
+
+    apply(manifests) {
+      const next = applying.then(() => reconcile(manifests));
+      applying = next.catch(() => {});
+      return next;
+    },
+
+    async publish(type, data, publishOptions = {}) {
+      assertOpen();
+      if (!schemas.isPublishable(type))
+        throw new TroupeError(
+          ErrorCode.InvalidOption,
+          `event type ${type} is not an entry type: its EventType must set spec.entry: true to be published from outside`,
+          { retryable: false, data: { field: 'type', type } },
+        );
+      const problems = schemas.problems(type, data);
+      if (problems.length > 0)
+        throw new TroupeError(
+          ErrorCode.SchemaInvalid,
+          `${type} payload is invalid: ${problems.join('; ')}`,
+          {
+            retryable: false,
+            data: { type, errors: problems },
+          },
+        );
+      const event = createEvent({
+        type,
+        data,
+        source: publishOptions.source ?? 'troupe://external',
+        ...(publishOptions.correlationId === undefined
+          ? {}
+          : { correlationId: publishOptions.correlationId }),
+        ...(publishOptions.subject === undefined ? {} : { subject: publishOptions.subject }),
+        ...(options.now ? { now: options.now } : {}),
+      });
+      await transport.countCorrelation(event.correlationid, 1);
+      await transport.publish([event]);
+      return event;
+    },
+
+    waitFor(correlationId, types, timeoutMs) {
+      return waitForEvent(transport, correlationId, types, timeoutMs);
+    },
+
+    async request(type, data, o) {
+      // The correlation id is fixed up front so the wait is armed before the event exists.
+      const correlationId = o.correlationId ?? createEvent({ type, data: null }).id;
+      const wait = await waitForEvent(transport, correlationId, o.wait, o.timeoutMs);
+      let request: CloudEvent;
+      try {
+        request = await runtime.publish(type, data, { ...o, correlationId });
+      } catch (err) {
+        await wait.cancel();
+        throw err;
+      }
+      return { request, result: await wait.event };
+    },
+
+    agents() {
+      return [...runners.values()].map((e) => e.runner.status());
+    },
+
+    async close(closeOptions = {}) {
+      if (closed) return;
+      closed = true;
+      const deadline = Date.now() + (closeOptions.deadlineMs ?? 10_000);
+      await applying;
+      await Promise.all(
+        [...runners.keys()].map((name) => stopRunner(name, Math.max(0, deadline - Date.now()))),
+      );
+      await pool.close(Math.max(0, deadline - Date.now()));
+      await transport.close();
+    },
+  };
+  return runtime;
+}
