@@ -1,0 +1,73 @@
+// `agentctl graph -f PATH… [--format mermaid|dot|json]`: the choreography graph the manifests
+// declare (agents, aggregators, sagas, tools and the event types between them) on stdout.
+// Fails (exit 1) only when the manifests do not load; analysis findings such as cycles are
+// exactly what a graph is drawn to show, so they do not stop it.
+import {
+  buildGraph,
+  hasErrors,
+  loadManifests,
+  renderDot,
+  renderMermaid,
+  type ChoreographyGraph,
+} from '@troupe/core';
+import { Option, type Command } from 'commander';
+import { CliFailure } from '../errors.js';
+import type { Io } from '../io.js';
+import { filenameOption, printDiagnostics } from './shared.js';
+
+type GraphFormat = 'mermaid' | 'dot' | 'json';
+
+interface GraphOptions {
+  filename: string[];
+  format: GraphFormat;
+}
+
+/** Plain data of the graph (no manifest bodies), for `--format json`. */
+function graphData(graph: ChoreographyGraph): unknown {
+  return {
+    participants: graph.participants.map(({ id, kind, name }) => ({ id, kind, name })),
+    eventTypes: graph.eventTypes.map(({ name, declared, entry, terminal, system }) => ({
+      name,
+      declared,
+      entry,
+      terminal,
+      system,
+    })),
+    edges: graph.edges.map(({ participant, eventType, direction, role }) => ({
+      participant,
+      eventType,
+      direction,
+      role,
+    })),
+  };
+}
+
+export function register(program: Command, io: Io): void {
+  const cmd = program
+    .command('graph')
+    .description('print the choreography graph declared by manifests');
+  filenameOption(cmd);
+  cmd
+    .addOption(
+      new Option('--format <format>', 'mermaid (Markdown, GitHub), dot (Graphviz) or json')
+        .choices(['mermaid', 'dot', 'json'])
+        .default('mermaid'),
+    )
+    .addHelpText(
+      'after',
+      `
+Examples:
+  agentctl graph -f manifests/ > graph.mmd
+  agentctl graph -f manifests/ --format dot | dot -Tsvg > graph.svg`,
+    )
+    .action(async (opts: GraphOptions) => {
+      const set = await loadManifests(opts.filename);
+      if (hasErrors(set.diagnostics)) {
+        printDiagnostics(io, set.diagnostics);
+        throw new CliFailure('manifests do not load; run agentctl validate for details');
+      }
+      const graph = buildGraph(set.manifests);
+      if (opts.format === 'json') io.out(`${JSON.stringify(graphData(graph), null, 2)}\n`);
+      else io.out(opts.format === 'dot' ? renderDot(graph) : renderMermaid(graph));
+    });
+}
