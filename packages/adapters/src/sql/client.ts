@@ -11,6 +11,7 @@ import { knexConfigFor } from './connection.js';
 import type { SqlDialect } from './dialect.js';
 import { runMysql } from './exec/mysql.js';
 import { runPostgres } from './exec/postgres.js';
+import { withConnection } from './exec/pool.js';
 import { runSqlite } from './exec/sqlite.js';
 import type { SqliteDatabase } from './exec/sqlite.js';
 import type { SelectResult } from './exec/types.js';
@@ -97,14 +98,10 @@ export class SqlClient {
         return runPostgres(this.raw, query, limits);
       case 'mysql':
         return runMysql(this.raw, query, limits);
-      case 'sqlite': {
-        const db = (await this.raw.client.acquireConnection()) as SqliteDatabase;
-        try {
-          return runSqlite(db, query, limits);
-        } finally {
-          await this.raw.client.releaseConnection(db);
-        }
-      }
+      case 'sqlite':
+        return withConnection<SqliteDatabase, SelectResult>(this.raw, (db) =>
+          runSqlite(db, query, limits),
+        );
     }
   }
 

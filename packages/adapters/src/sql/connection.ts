@@ -76,7 +76,7 @@ export function knexConfigFor(
     const filename = sqliteFilename(file, baseDir);
     const base = typeof connection === 'string' ? {} : connection;
     const driverOptions =
-      typeof base.options === 'object' && base.options !== null ? (base.options as object) : {};
+      typeof base.options === 'object' && base.options !== null ? base.options : {};
     return {
       dialect,
       config: {

@@ -13,6 +13,7 @@ import type { SqlClient } from './client.js';
 import { introspect } from './introspect/index.js';
 import { DANGEROUS_COMMON, DANGEROUS_POSTGRES, LEGIT_COMMON } from './testing/corpus.js';
 import { checksum, createFixture } from './testing/fixture.js';
+import { rawAs } from './introspect/raw.js';
 
 describeWithPostgres('PostgreSQL guard', () => {
   let pg: PgSchema;
@@ -20,12 +21,13 @@ describeWithPostgres('PostgreSQL guard', () => {
   let client: SqlClient;
 
   async function state(): Promise<string> {
-    const objects = (await trusted.raw(
+    const objects = await rawAs<{ rows: { o: string }[] }>(
+      trusted,
       `SELECT c.relname || ':' || c.relkind::text AS o FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
         WHERE n.nspname = ? UNION ALL SELECT p.proname::text FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
         WHERE n.nspname = ? UNION ALL SELECT 'seq:' || last_value FROM orders_seq`,
       [pg.schema, pg.schema],
-    )) as { rows: { o: string }[] };
+    );
     return checksum(
       trusted,
       objects.rows.map((r) => r.o),
@@ -84,9 +86,9 @@ describeWithPostgres('PostgreSQL guard', () => {
     "SELECT 'what?' AS q",
   ])('accepts %j with the trusted result', async (sql) => {
     const result = await client.select(sql);
-    const expected = (await trusted.raw(sql.replace(/;\s*$/, '').replace(/\?/g, '\\?'))) as {
+    const expected = await rawAs<{
       rows: Record<string, unknown>[];
-    };
+    }>(trusted, sql.replace(/;\s*$/, '').replace(/\?/g, '\\?'));
     expect(result.rows).toEqual(expected.rows);
     expect(result.truncated).toBe(false);
   });

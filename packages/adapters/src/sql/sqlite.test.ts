@@ -12,6 +12,7 @@ import type { SqlClient } from './client.js';
 import { introspect } from './introspect/index.js';
 import { DANGEROUS_COMMON, DANGEROUS_SQLITE, LEGIT_COMMON } from './testing/corpus.js';
 import { checksum, createFixture } from './testing/fixture.js';
+import { rawAs } from './introspect/raw.js';
 
 let dir: string;
 let trusted: Knex;
@@ -19,9 +20,11 @@ let client: SqlClient;
 let rwClient: SqlClient;
 
 async function state(): Promise<string> {
-  const objects = (await trusted.raw('SELECT type, name, sql FROM sqlite_schema')) as {
-    name: string;
-  }[];
+  const objects = await rawAs<
+    {
+      name: string;
+    }[]
+  >(trusted, 'SELECT type, name, sql FROM sqlite_schema');
   return checksum(trusted, [...objects.map((o) => JSON.stringify(o)), ...readdirSync(dir)]);
 }
 
@@ -76,7 +79,7 @@ describe('SQLite guard corpus', () => {
 
   it.each(LEGIT_COMMON)('accepts %j with the trusted result', async (sql) => {
     const result = await client.select(sql);
-    const expected = (await trusted.raw(sql.replace(/;\s*$/, ''))) as Record<string, unknown>[];
+    const expected = await rawAs<Record<string, unknown>[]>(trusted, sql.replace(/;\s*$/, ''));
     expect(result.rows).toEqual(expected);
     expect(result.rowCount).toBe(expected.length);
     expect(result.truncated).toBe(false);

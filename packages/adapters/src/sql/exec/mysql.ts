@@ -9,6 +9,7 @@ import type { SqlDialect } from '../dialect.js';
 import { driverCode, sqlError, sqlRefused, sqlTimeout } from '../errors.js';
 import type { GuardedQuery } from '../guard/guard.js';
 import type { ExecLimits, SelectResult } from './types.js';
+import { withConnection } from './pool.js';
 import { toObjects } from './types.js';
 
 /** The slice of a mysql2 (callback API) connection this executor uses. */
@@ -43,7 +44,8 @@ async function isMariaDb(knex: Knex): Promise<boolean> {
   if (flavour === undefined) {
     flavour = knex.raw('SELECT VERSION() AS v').then((r: unknown) => {
       const rows = (r as [{ v?: unknown }[]])[0];
-      return /mariadb/i.test(String(rows[0]?.v ?? ''));
+      const version = rows[0]?.v;
+      return typeof version === 'string' && /mariadb/i.test(version);
     });
     flavours.set(knex, flavour);
   }
@@ -58,7 +60,18 @@ export async function runMysql(
 ): Promise<SelectResult> {
   if (limits.signal?.aborted) throw sqlTimeout(DIALECT, limits.timeoutMs, { aborted: true });
   const mariadb = await isMariaDb(knex);
-  const conn = (await knex.client.acquireConnection()) as MysqlConnection;
+  return withConnection<MysqlConnection, SelectResult>(knex, (conn) =>
+    runOn(knex, conn, mariadb, query, limits),
+  );
+}
+
+async function runOn(
+  knex: Knex,
+  conn: MysqlConnection,
+  mariadb: boolean,
+  query: GuardedQuery,
+  limits: ExecLimits,
+): Promise<SelectResult> {
   let aborted = false;
   const onAbort = (): void => {
     aborted = true;
@@ -106,6 +119,5 @@ export async function runMysql(
       await run(conn, 'SET SESSION max_execution_time=DEFAULT, sql_select_limit=DEFAULT').catch(
         () => undefined,
       );
-    await knex.client.releaseConnection(conn);
   }
 }

@@ -8,6 +8,7 @@ import type { SqlDialect } from '../dialect.js';
 import { driverCode, sqlError, sqlRefused, sqlTimeout } from '../errors.js';
 import type { GuardedQuery } from '../guard/guard.js';
 import type { ExecLimits, SelectResult } from './types.js';
+import { withConnection } from './pool.js';
 import { toObjects } from './types.js';
 
 /** The slice of a `pg` Client this executor uses. */
@@ -30,7 +31,17 @@ export async function runPostgres(
   limits: ExecLimits,
 ): Promise<SelectResult> {
   if (limits.signal?.aborted) throw sqlTimeout(DIALECT, limits.timeoutMs, { aborted: true });
-  const conn = (await knex.client.acquireConnection()) as PgConnection;
+  return withConnection<PgConnection, SelectResult>(knex, (conn) =>
+    runOn(knex, conn, query, limits),
+  );
+}
+
+async function runOn(
+  knex: Knex,
+  conn: PgConnection,
+  query: GuardedQuery,
+  limits: ExecLimits,
+): Promise<SelectResult> {
   let aborted = false;
   const onAbort = (): void => {
     aborted = true;
@@ -65,6 +76,5 @@ export async function runPostgres(
     throw sqlError(DIALECT, err);
   } finally {
     limits.signal?.removeEventListener('abort', onAbort);
-    await knex.client.releaseConnection(conn);
   }
 }

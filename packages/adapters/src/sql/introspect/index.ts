@@ -105,5 +105,6 @@ async function schemaName(client: Introspectable): Promise<string> {
   const result: unknown = await client.raw.raw(
     client.dialect === 'postgresql' ? 'SELECT current_schema() AS s' : 'SELECT DATABASE() AS s',
   );
-  return String(rowsOf(client.dialect, result)[0]?.s ?? '');
+  const value = rowsOf(client.dialect, result)[0]?.s;
+  return typeof value === 'string' ? value : '';
 }

@@ -2,34 +2,46 @@
 // information_schema for tables and columns and pg_catalog for primary and foreign keys.
 import type { Knex } from 'knex';
 import type { TableInfo, TableName } from './types.js';
+import { rawAs } from './raw.js';
 
 interface PgRows<T> {
   rows: T[];
 }
 
 export async function currentPgSchema(knex: Knex): Promise<string> {
-  const r = (await knex.raw('SELECT current_schema() AS s')) as PgRows<{ s: string | null }>;
+  const r = await rawAs<PgRows<{ s: string | null }>>(knex, 'SELECT current_schema() AS s');
   return r.rows[0]?.s ?? 'public';
 }
 
 export async function listPgTables(knex: Knex): Promise<TableName[]> {
   const schema = await currentPgSchema(knex);
-  const r = (await knex.raw(
+  const r = await rawAs<PgRows<{ name: string; type: string }>>(
+    knex,
     `SELECT table_name AS name, table_type AS type FROM information_schema.tables
       WHERE table_schema = ? ORDER BY table_name`,
     [schema],
-  )) as PgRows<{ name: string; type: string }>;
+  );
   return r.rows.map((t) => ({ schema, name: t.name, kind: t.type === 'VIEW' ? 'view' : 'table' }));
 }
 
 export async function describePgTable(knex: Knex, table: TableName): Promise<TableInfo> {
-  const cols = (await knex.raw(
+  const cols = await rawAs<PgRows<{ name: string; type: string; nullable: string }>>(
+    knex,
     `SELECT column_name AS name, data_type AS type, is_nullable AS nullable
        FROM information_schema.columns WHERE table_schema = ? AND table_name = ?
       ORDER BY ordinal_position`,
     [table.schema, table.name],
-  )) as PgRows<{ name: string; type: string; nullable: string }>;
-  const keys = (await knex.raw(
+  );
+  const keys = await rawAs<
+    PgRows<{
+      kind: string;
+      ref_table: string | null;
+      ref_schema: string | null;
+      cols: string[];
+      ref_cols: string[];
+    }>
+  >(
+    knex,
     `SELECT con.contype AS kind, con.conname AS name, ref.relname AS ref_table, refns.nspname AS ref_schema,
             ARRAY(SELECT a.attname FROM unnest(con.conkey) WITH ORDINALITY k(n, i)
                     JOIN pg_attribute a ON a.attrelid = con.conrelid AND a.attnum = k.n ORDER BY k.i)::text[] AS cols,
@@ -43,13 +55,7 @@ export async function describePgTable(knex: Knex, table: TableName): Promise<Tab
       WHERE ns.nspname = ? AND rel.relname = ? AND con.contype IN ('p', 'f')
       ORDER BY con.conname`,
     [table.schema, table.name],
-  )) as PgRows<{
-    kind: string;
-    ref_table: string | null;
-    ref_schema: string | null;
-    cols: string[];
-    ref_cols: string[];
-  }>;
+  );
   const pk = keys.rows.find((k) => k.kind === 'p');
   return {
     name: table.name,

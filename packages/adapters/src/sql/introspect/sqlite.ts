@@ -1,6 +1,7 @@
 // SQLite introspection through PRAGMA table_info / foreign_key_list on the `main` schema.
 import type { Knex } from 'knex';
 import type { ForeignKeyInfo, TableInfo, TableName } from './types.js';
+import { rawAs } from './raw.js';
 
 interface PragmaColumn {
   name: string;
@@ -21,9 +22,10 @@ function quote(name: string): string {
 }
 
 export async function listSqliteTables(knex: Knex): Promise<TableName[]> {
-  const rows = (await knex.raw(
+  const rows = await rawAs<{ name: string; type: string }[]>(
+    knex,
     "SELECT name, type FROM sqlite_schema WHERE type IN ('table', 'view') AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY name",
-  )) as { name: string; type: string }[];
+  );
   return rows.map((r) => ({
     schema: 'main',
     name: r.name,
@@ -32,10 +34,11 @@ export async function listSqliteTables(knex: Knex): Promise<TableName[]> {
 }
 
 export async function describeSqliteTable(knex: Knex, table: TableName): Promise<TableInfo> {
-  const cols = (await knex.raw(`PRAGMA main.table_info(${quote(table.name)})`)) as PragmaColumn[];
-  const fks = (await knex.raw(
+  const cols = await rawAs<PragmaColumn[]>(knex, `PRAGMA main.table_info(${quote(table.name)})`);
+  const fks = await rawAs<PragmaForeignKey[]>(
+    knex,
     `PRAGMA main.foreign_key_list(${quote(table.name)})`,
-  )) as PragmaForeignKey[];
+  );
   const byId = new Map<number, ForeignKeyInfo>();
   for (const fk of [...fks].sort((a, b) => a.id - b.id || a.seq - b.seq)) {
     const entry = byId.get(fk.id) ?? { columns: [], refTable: fk.table, refColumns: [] };
