@@ -1,0 +1,226 @@
+// `agentctl up`: runs one runtime node in the foreground. Without --redis (or REDIS_URL) the
+// in-memory transport is embedded; with it, every `up` process on that Redis and namespace joins
+// the same consumer groups under its own node id and they share the work. Progress goes to
+// stderr; SIGTERM / SIGINT shut down gracefully (drain in-flight work, exit 0). Also holds the
+// pieces `agentctl run` shares: manifest loading, transport choice, the stderr logger.
+import {
+  formatDiagnostic,
+  validateManifests,
+  type LoadedManifest,
+  type Logger,
+} from '@troupe/core';
+import * as runtimeApi from '@troupe/runtime';
+import {
+  createMemoryTransport,
+  createRuntime,
+  defaultNodeId,
+  type AgentStatus,
+  type Transport,
+} from '@troupe/runtime';
+import type { Command } from 'commander';
+import { CliFailure, UsageError } from '../errors.js';
+import { paint, type Io } from '../io.js';
+import { filenameOption, printDiagnostics } from './shared.js';
+
+/** Options `up` and `run` share. */
+export interface NodeFlags {
+  filename?: string[];
+  redis?: string;
+  namespace?: string;
+  nodeId?: string;
+  verbose?: boolean;
+}
+
+interface UpOptions extends NodeFlags {
+  port?: string;
+  shutdownTimeout?: string;
+}
+
+/** Default drain deadline of a graceful shutdown, in ms. */
+export const DEFAULT_SHUTDOWN_TIMEOUT_MS = 10_000;
+
+/** Add the transport flags (`--redis`, `--namespace`) and `--verbose` to a command. */
+export function nodeOptions(cmd: Command): Command {
+  return cmd
+    .option(
+      '--redis <url>',
+      'Redis URL (default: REDIS_URL; without either, the embedded in-memory transport)',
+    )
+    .option(
+      '--namespace <ns>',
+      'prefix of every Redis key, so systems can share one Redis (default: troupe)',
+    )
+    .option('--verbose', 'log handler info and debug records too');
+}
+
+/** A positive integer flag value, or a usage error naming the flag. */
+export function intFlag(
+  raw: string | undefined,
+  flag: string,
+  command: string,
+  min = 1,
+  max = Number.MAX_SAFE_INTEGER,
+): number | undefined {
+  if (raw === undefined) return undefined;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < min || n > max)
+    throw new UsageError(
+      `${flag} must be an integer between ${min} and ${max}, got '${raw}'`,
+      command,
+    );
+  return n;
+}
+
+/** Logger writing `level message {fields}` lines to stderr; debug/info only when verbose. */
+export function stderrLogger(io: Io, verbose = false): Logger {
+  const line =
+    (level: 'debug' | 'info' | 'warn' | 'error', color?: 'yellow' | 'red' | 'dim') =>
+    (message: string, fields?: Record<string, unknown>): void => {
+      const extra = fields && Object.keys(fields).length > 0 ? ` ${JSON.stringify(fields)}` : '';
+      const tag = level.padEnd(5);
+      io.err(
+        `${new Date().toISOString()} ${color ? paint(io, color, tag) : tag} ${message}${paint(io, 'dim', extra)}\n`,
+      );
+    };
+  const quiet = (): void => {};
+  return {
+    debug: verbose ? line('debug', 'dim') : quiet,
+    info: verbose ? line('info') : quiet,
+    warn: line('warn', 'yellow'),
+    error: line('error', 'red'),
+  };
+}
+
+/** Validate and load `-f` manifests; diagnostics on stderr; CliFailure (exit 1) on errors. */
+export async function loadManifestsOrFail(
+  io: Io,
+  files: readonly string[],
+): Promise<LoadedManifest[]> {
+  const result = await validateManifests([...files]);
+  printDiagnostics(io, result.diagnostics);
+  if (!result.ok) {
+    const errors = result.diagnostics.filter((d) => d.severity === 'error');
+    throw new CliFailure(
+      `manifests are invalid (${errors.length} error${errors.length === 1 ? '' : 's'})${errors[0] ? `: ${formatDiagnostic(errors[0])}` : ''}`,
+    );
+  }
+  return result.set.manifests;
+}
+
+/** The transport the flags ask for: Redis with --redis / REDIS_URL, else the embedded one. */
+export async function openTransport(io: Io, flags: NodeFlags): Promise<Transport> {
+  const url = flags.redis ?? io.env.REDIS_URL;
+  if (!url) return createMemoryTransport();
+  const namespace = flags.namespace ?? io.env.TROUPE_NAMESPACE ?? 'troupe';
+  // TEMP until the Redis transport lands in @troupe/runtime: looked up by name.
+  const createRedisTransport = (runtimeApi as Record<string, unknown>).createRedisTransport as
+    ((o: { url: string; namespace: string }) => Promise<Transport>) | undefined;
+  if (!createRedisTransport)
+    throw new CliFailure('--redis: this build of @troupe/runtime has no Redis transport');
+  try {
+    return await createRedisTransport({ url, namespace });
+  } catch (err) {
+    throw new CliFailure(
+      `cannot use Redis at ${url}: ${err instanceof Error ? err.message : String(err)}`,
+    );
+  }
+}
+
+function describeTransport(io: Io, flags: NodeFlags): string {
+  const url = flags.redis ?? io.env.REDIS_URL;
+  return url
+    ? `redis ${url} (namespace ${flags.namespace ?? io.env.TROUPE_NAMESPACE ?? 'troupe'})`
+    : 'embedded in-memory transport';
+}
+
+function summary(agents: readonly AgentStatus[]): string {
+  return agents
+    .map(
+      (a) =>
+        `${a.name}: ${a.succeeded} ok, ${a.failed} failed, ${a.retried} retried, ${a.deadLettered} dlq, ${a.inFlight} in flight${a.breaker === 'closed' ? '' : `, breaker ${a.breaker}`}`,
+    )
+    .join('; ');
+}
+
+/** Resolves with the signal's name on the first SIGTERM or SIGINT. */
+function nextSignal(): Promise<NodeJS.Signals> {
+  return new Promise((resolve) => {
+    const on = (sig: NodeJS.Signals): void => {
+      process.off('SIGTERM', on);
+      process.off('SIGINT', on);
+      resolve(sig);
+    };
+    process.on('SIGTERM', on);
+    process.on('SIGINT', on);
+  });
+}
+
+export function register(program: Command, io: Io): void {
+  const cmd = program
+    .command('up')
+    .description('run a runtime node in the foreground (applies -f manifests at start)');
+  filenameOption(cmd, false);
+  nodeOptions(cmd)
+    .option(
+      '--node-id <id>',
+      'consumer name of this node in every group (default: <hostname>-<pid>)',
+    )
+    .option(
+      '--port <n>',
+      'port of the HTTP admin API (accepted now; the admin API arrives in a later release)',
+    )
+    .option(
+      '--shutdown-timeout <ms>',
+      `drain deadline on SIGTERM/SIGINT (default: ${DEFAULT_SHUTDOWN_TIMEOUT_MS})`,
+    )
+    .addHelpText(
+      'after',
+      `
+Several 'agentctl up --redis URL' processes on one Redis share the work: same consumer groups,
+one consumer per node id. SIGTERM or SIGINT stops fetching, lets in-flight handlers finish
+(up to --shutdown-timeout) and exits 0; what is left stays pending for another node.
+
+Examples:
+  agentctl up -f manifests/quickstart.yaml
+  agentctl up -f manifests/ --redis redis://127.0.0.1:6379 --node-id worker-1`,
+    )
+    .action(async (opts: UpOptions) => {
+      intFlag(opts.port, '--port', 'up', 0, 65_535);
+      const deadlineMs =
+        intFlag(opts.shutdownTimeout, '--shutdown-timeout', 'up', 0) ?? DEFAULT_SHUTDOWN_TIMEOUT_MS;
+      const log = stderrLogger(io, opts.verbose);
+      const manifests = opts.filename ? await loadManifestsOrFail(io, opts.filename) : [];
+      const transport = await openTransport(io, opts);
+      const nodeId = opts.nodeId ?? defaultNodeId();
+      const runtime = createRuntime({ transport, nodeId, options: { log } });
+      const signal = nextSignal();
+      try {
+        const plan = await runtime.apply(manifests);
+        io.err(
+          `troupe node ${nodeId} up on ${describeTransport(io, opts)}: ${plan.start.length} agent(s) [${plan.start.join(', ')}]\n`,
+        );
+        if (opts.port !== undefined)
+          io.err(
+            `note: --port ${opts.port} accepted; the HTTP admin API is not served by this release\n`,
+          );
+        io.err('press Ctrl-C (or send SIGTERM) to stop\n');
+      } catch (err) {
+        await runtime.close({ deadlineMs: 1000 });
+        throw err;
+      }
+      let last = '';
+      const ticker = setInterval(() => {
+        const now = summary(runtime.agents());
+        if (now !== last) io.err(`${new Date().toISOString()} ${now}\n`);
+        last = now;
+      }, 10_000);
+      ticker.unref();
+      const sig = await signal;
+      clearInterval(ticker);
+      io.err(`${sig}: shutting down (draining in-flight work for up to ${deadlineMs} ms)\n`);
+      const final = summary(runtime.agents());
+      await runtime.close({ deadlineMs });
+      io.err(`stopped${final ? `: ${final}` : ''}\n`);
+      io.exitCode = 0;
+    });
+}
