@@ -74,6 +74,10 @@ describe('resolveRetryPolicy', () => {
     [{ maxDelayMs: -5 }, 'spec.retry.maxDelayMs must be >= 0'],
     [{ maxDelayMs: null }, 'spec.retry.maxDelayMs must be a finite number'],
     [{ maxDelayMs: 100 }, 'spec.retry.maxDelayMs must be >= spec.retry.initialDelayMs (200)'],
+    [
+      { initialDelayMs: 20_000 },
+      'spec.retry.initialDelayMs (20000) exceeds the default maxDelayMs (10000); set spec.retry.maxDelayMs too',
+    ],
     [{ jitter: 1.1 }, 'spec.retry.jitter must be between 0 and 1'],
     [{ jitter: -0.1 }, 'spec.retry.jitter must be between 0 and 1'],
     [{ jitter: 'x' }, 'spec.retry.jitter must be a finite number'],

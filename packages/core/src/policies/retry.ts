@@ -64,11 +64,18 @@ export function resolveRetryPolicy(spec?: RetrySpec, path = 'spec.retry'): Retry
     if (!isNumber(v)) throw invalidOption(f(name), `${f(name)} must be a finite number`);
     if (v < 0) throw invalidOption(f(name), `${f(name)} must be >= 0`);
   }
-  if ((p.maxDelayMs as number) < (p.initialDelayMs as number))
+  if ((p.maxDelayMs as number) < (p.initialDelayMs as number)) {
+    // Name the field the user actually wrote: with the default cap, the fix is to set it.
+    if (spec?.maxDelayMs === undefined)
+      throw invalidOption(
+        f('initialDelayMs'),
+        `${f('initialDelayMs')} (${String(p.initialDelayMs)}) exceeds the default maxDelayMs (${DEFAULT_RETRY.maxDelayMs}); set ${f('maxDelayMs')} too`,
+      );
     throw invalidOption(
       f('maxDelayMs'),
       `${f('maxDelayMs')} must be >= ${f('initialDelayMs')} (${String(p.initialDelayMs)})`,
     );
+  }
 
   if (!isNumber(p.jitter))
     throw invalidOption(f('jitter'), `${f('jitter')} must be a finite number`);
