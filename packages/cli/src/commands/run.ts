@@ -106,7 +106,7 @@ Examples:
       const timeoutMs = intFlag(opts.timeout, '--timeout', 'run') ?? DEFAULT_RUN_TIMEOUT_MS;
       const log = stderrLogger(io, opts.verbose);
       const manifests = await loadManifestsOrFail(io, opts.filename);
-      const transport = await openTransport(io, opts);
+      const transport = await openTransport(io, opts, log);
       const runtime: Runtime = createRuntime({
         transport,
         nodeId: opts.nodeId ?? `run-${defaultNodeId()}`,

@@ -108,17 +108,12 @@ export async function loadManifestsOrFail(
 }
 
 /** The transport the flags ask for: Redis with --redis / REDIS_URL, else the embedded one. */
-export async function openTransport(io: Io, flags: NodeFlags): Promise<Transport> {
+export async function openTransport(io: Io, flags: NodeFlags, logger: Logger): Promise<Transport> {
   const url = flags.redis ?? io.env.REDIS_URL;
   if (!url) return createMemoryTransport();
   const namespace = flags.namespace ?? io.env.TROUPE_NAMESPACE ?? 'troupe';
-  // TEMP until the Redis transport lands in @troupe/runtime: looked up by name.
-  const createRedisTransport = (runtimeApi as Record<string, unknown>).createRedisTransport as
-    ((o: { url: string; namespace: string }) => Promise<Transport>) | undefined;
-  if (!createRedisTransport)
-    throw new CliFailure('--redis: this build of @troupe/runtime has no Redis transport');
   try {
-    return await createRedisTransport({ url, namespace });
+    return await createRedisTransport({ url, namespace, logger });
   } catch (err) {
     throw new CliFailure(
       `cannot use Redis at ${url}: ${err instanceof Error ? err.message : String(err)}`,
@@ -190,7 +185,7 @@ Examples:
         intFlag(opts.shutdownTimeout, '--shutdown-timeout', 'up', 0) ?? DEFAULT_SHUTDOWN_TIMEOUT_MS;
       const log = stderrLogger(io, opts.verbose);
       const manifests = opts.filename ? await loadManifestsOrFail(io, opts.filename) : [];
-      const transport = await openTransport(io, opts);
+      const transport = await openTransport(io, opts, log);
       const nodeId = opts.nodeId ?? defaultNodeId();
       const runtime = createRuntime({ transport, nodeId, options: { log } });
       const signal = nextSignal();
