@@ -23,6 +23,15 @@ export interface MysqlConnection {
 
 const DIALECT: SqlDialect = 'mysql';
 const TIMEOUT_CODES = new Set(['ER_STATEMENT_TIMEOUT', 'ER_QUERY_TIMEOUT', 'ER_QUERY_INTERRUPTED']);
+// MariaDB's 1969 (statement time limit) has no name in mysql2's table: match errnos too.
+const TIMEOUT_ERRNOS = new Set([1969, 3024, 1317]);
+
+function isTimeout(err: unknown, code: string | undefined): boolean {
+  if (code !== undefined && TIMEOUT_CODES.has(code)) return true;
+  const errno =
+    typeof err === 'object' && err !== null ? (err as { errno?: unknown }).errno : undefined;
+  return typeof errno === 'number' && TIMEOUT_ERRNOS.has(errno);
+}
 
 function run(
   conn: MysqlConnection,
@@ -106,7 +115,7 @@ async function runOn(
   } catch (err) {
     if (open) await run(conn, 'ROLLBACK').catch(() => undefined);
     const code = driverCode(err);
-    if (code !== undefined && TIMEOUT_CODES.has(code))
+    if (isTimeout(err, code))
       throw sqlTimeout(DIALECT, limits.timeoutMs, { driverCode: code, aborted }, err);
     if (code === 'ER_CANT_EXECUTE_IN_READ_ONLY_TRANSACTION')
       throw sqlRefused('read-only', DIALECT, 'the READ ONLY transaction refused a write', {
