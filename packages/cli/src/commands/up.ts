@@ -9,9 +9,9 @@ import {
   type LoadedManifest,
   type Logger,
 } from '@troupe/core';
-import * as runtimeApi from '@troupe/runtime';
 import {
   createMemoryTransport,
+  createRedisTransport,
   createRuntime,
   defaultNodeId,
   type AgentStatus,
