@@ -22,3 +22,8 @@ export {
   createRedisWorkspaceStore,
 } from './redis-store.js';
 export type { RedisCommandClient, RedisWorkspaceStoreOptions } from './redis-store.js';
+export { SQL_WORKSPACE_DEFAULTS, SqlWorkspaceStore, createSqlWorkspaceStore } from './sql-store.js';
+export type { SqlWorkspaceStoreOptions } from './sql-store.js';
+export type { SqlDialect } from './sql-schema.js';
+export { scopedWorkspace } from './scoped.js';
+export type { ScopedSearchOptions, ScopedWorkspace, ScopedWorkspaceOptions } from './scoped.js';
