@@ -63,6 +63,25 @@ describe('loadManifests', () => {
     expect(set.files?.map((f) => path.basename(f))).toEqual(['b.yaml', 'a.yml', 'c.yaml']);
   });
 
+  it('follows a symlinked manifest file but not a symlinked directory', async () => {
+    const target = path.join(outside, 'linked.yaml');
+    writeFileSync(target, agentDoc('linked', '../h.mjs'));
+    const link = path.join(dir, 'links', 'linked.yaml');
+    const loop = path.join(dir, 'links', 'loop');
+    symlinkSync(target, link);
+    symlinkSync(dir, loop);
+    try {
+      const set = await loadManifests([path.join(dir, 'links')]);
+      expect(set.files).toEqual([link]);
+      // The handler resolves next to the link, inside the project.
+      expect(set.diagnostics).toEqual([]);
+      expect(set.manifests[0]!.handlerPath).toBe(path.join(dir, 'h.mjs'));
+    } finally {
+      rmSync(link);
+      rmSync(loop);
+    }
+  });
+
   it('reports a missing path and an empty directory without throwing', async () => {
     const set = await loadManifests([path.join(dir, 'nope.yaml'), path.join(dir, 'empty')]);
     expect(set.diagnostics.map((d) => [d.severity, d.code])).toEqual([

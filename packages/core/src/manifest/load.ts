@@ -27,7 +27,11 @@ async function listYaml(dir: string): Promise<string[]> {
     if (e.name.startsWith('.') || e.name === 'node_modules') continue;
     const full = path.join(dir, e.name);
     if (e.isDirectory()) out.push(...(await listYaml(full)));
-    else if (e.isFile() && MANIFEST_FILE.test(e.name)) out.push(full);
+    else if (!MANIFEST_FILE.test(e.name)) continue;
+    else if (e.isFile()) out.push(full);
+    // A symlinked manifest file is followed; symlinked directories are not (no loops).
+    else if (e.isSymbolicLink() && (await stat(full).catch(() => undefined))?.isFile() === true)
+      out.push(full);
   }
   return out;
 }
