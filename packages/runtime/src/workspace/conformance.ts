@@ -32,6 +32,39 @@ export interface WorkspaceConformanceOptions {
 /** Timings the suite measured, by store name (read by benchmarks and reports). */
 export const conformanceTimings = new Map<string, { ms: number; conflicts: number }>();
 
+export interface IncrementRaceResult {
+  /** The counter's value at the end (2 x increments when no update was lost). */
+  readonly final: number | undefined;
+  readonly version: number | undefined;
+  readonly ms: number;
+  readonly conflicts: number;
+}
+
+/**
+ * Two writers, each on its own store instance, run `increments` read-modify-write increments of
+ * one key at the same time (each writer sequential, the two interleaved by `Promise.all`).
+ */
+export async function incrementRace(
+  a: WorkspaceStore,
+  b: WorkspaceStore,
+  increments: number,
+  scope = 'wf',
+  key = 'counter',
+): Promise<IncrementRaceResult> {
+  let conflicts = 0;
+  const writer = async (store: WorkspaceStore) => {
+    for (let i = 0; i < increments; i++)
+      await store.update<number>(scope, key, (n) => (n ?? 0) + 1, {
+        onConflict: () => (conflicts += 1),
+      });
+  };
+  const started = performance.now();
+  await Promise.all([writer(a), writer(b)]);
+  const ms = performance.now() - started;
+  const entry = await a.get<number>(scope, key);
+  return { final: entry?.value, version: entry?.version, ms, conflicts };
+}
+
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 async function rejection(promise: Promise<unknown>): Promise<TroupeError> {
@@ -340,21 +373,13 @@ export function runWorkspaceConformance(
     });
 
     it(`loses no update: 2 writers x ${increments} concurrent increments of one key`, async () => {
-      const a = await open();
-      const b = await open();
-      let conflicts = 0;
-      const writer = async (store: WorkspaceStore) => {
-        for (let i = 0; i < increments; i++)
-          await store.update<number>('wf', 'counter', (n) => (n ?? 0) + 1, {
-            onConflict: () => (conflicts += 1),
-          });
-      };
-      const started = performance.now();
-      await Promise.all([writer(a), writer(b)]);
-      const ms = performance.now() - started;
-      const final = await ws.get<number>('wf', 'counter');
-      expect(final?.value).toBe(2 * increments);
-      expect(final?.version).toBe(2 * increments);
+      const { final, version, ms, conflicts } = await incrementRace(
+        await open(),
+        await open(),
+        increments,
+      );
+      expect(final).toBe(2 * increments);
+      expect(version).toBe(2 * increments);
       conformanceTimings.set(name, { ms, conflicts });
       process.stdout.write(
         `[workspace conformance] ${name}: 2 x ${increments} increments in ${ms.toFixed(0)} ms (${((2 * increments) / (ms / 1000)).toFixed(0)} updates/s, ${conflicts} conflicts retried)\n`,
