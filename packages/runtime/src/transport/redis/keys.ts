@@ -1,0 +1,41 @@
+// The Redis key layout of the Redis Streams transport. Everything lives under one namespace
+// (default `troupe`) so several systems and test runs share one Redis:
+//
+//   <ns>:ev:<type>            stream, one per event type; field `e` = the CloudEvent JSON
+//                             consumer groups on it are named by the agent; one consumer per node
+//   <ns>:retry:<group>        stream private to one group: due retries and redriven dead letters;
+//                             fields `e` (event JSON), `a` (attempt of the next delivery)
+//   <ns>:retryz:<group>       ZSET of scheduled retries, score = due time (ms, Redis clock);
+//                             member = `<nonce>\n<attempt>\n<event JSON>`
+//   <ns>:dlq:<group>          dead-letter stream; fields DEAD_LETTER_FIELDS (error/event as JSON)
+//   <ns>:done:<group>:<b>     SET of event ids the group finished (committed / dead-lettered) in
+//                             time bucket b = floor(redis time s / window s); a marker is checked
+//                             in buckets b and b-1 and expires after two windows (memory-bounded)
+//   <ns>:corr:<id>            per-correlation event count (INCRBY, expires after the budget window)
+
+export interface KeyLayout {
+  readonly ns: string;
+  stream(type: string): string;
+  retry(group: string): string;
+  retryZ(group: string): string;
+  dlq(group: string): string;
+  /** Prefix of the done-marker buckets (`<ns>:done:<group>:`); scripts append the bucket. */
+  donePrefix(group: string): string;
+  corr(correlationId: string): string;
+  /** The event type of a stream key, or undefined when it is not an event stream. */
+  typeOf(streamKey: string): string | undefined;
+}
+
+export function keyLayout(ns: string): KeyLayout {
+  const ev = `${ns}:ev:`;
+  return {
+    ns,
+    stream: (type) => ev + type,
+    retry: (group) => `${ns}:retry:${group}`,
+    retryZ: (group) => `${ns}:retryz:${group}`,
+    dlq: (group) => `${ns}:dlq:${group}`,
+    donePrefix: (group) => `${ns}:done:${group}:`,
+    corr: (id) => `${ns}:corr:${id}`,
+    typeOf: (key) => (key.startsWith(ev) ? key.slice(ev.length) : undefined),
+  };
+}

@@ -1,0 +1,320 @@
+// The Redis Streams transport: the engine for everything beyond one process. One stream per
+// event type, a consumer group per agent, a consumer per runtime node (keys.ts has the key
+// layout). Publishing of big batches pipelines (node-redis sends the commands issued in one
+// tick together). Consumers live in redis-consumer.ts; settling is Lua (scripts.ts).
+import { ErrorCode, TroupeError, type CloudEvent, type SerializedError } from '@troupe/core';
+import type {
+  Consumer,
+  ConsumerOptions,
+  DeadLetter,
+  DeadLetterReason,
+  GroupStats,
+  Observation,
+  Transport,
+  TransportFeatures,
+} from '../contract.js';
+import { validateConsumerOptions } from '../consumer-options.js';
+import { connect, runScript, type RedisConnection } from './connection.js';
+import { keyLayout, type KeyLayout } from './keys.js';
+import { RedisConsumer } from './redis-consumer.js';
+import {
+  resolveRedisOptions,
+  type RedisTransportOptions,
+  type ResolvedRedisOptions,
+} from './redis-options.js';
+import { entriesOf, errorMessage, groupsInfoOf, streamsOf } from './replies.js';
+import { SCRIPTS } from './scripts.js';
+
+/** The Redis transport adds maintenance the runtime (or an operator) may call. */
+export interface RedisTransport extends Transport {
+  readonly kind: 'redis';
+  readonly keys: KeyLayout;
+  /** Trim the streams of `types` (default: every type a consumer of this transport reads). Returns entries removed. */
+  trim(types?: readonly string[]): Promise<number>;
+  /** Pending entries acknowledged away because their stream entry had been trimmed. */
+  readonly staleEntries: number;
+}
+
+const FEATURES: TransportFeatures = Object.freeze({ durable: true, multiProcess: true });
+
+/** Connect to Redis and create the transport. */
+export async function createRedisTransport(
+  options: RedisTransportOptions,
+): Promise<RedisTransport> {
+  let stale = 0;
+  const settings = resolveRedisOptions(options, (n) => (stale += n));
+  let cmd: RedisConnection;
+  try {
+    cmd = await connect({ ...settings, name: `troupe-${settings.namespace}` });
+  } catch (err) {
+    throw new TroupeError(
+      ErrorCode.TransportUnavailable,
+      `redis transport: cannot connect to ${settings.url}: ${errorMessage(err)}`,
+      {
+        cause: err,
+        data: { url: settings.url },
+      },
+    );
+  }
+  return new RedisStreamsTransport(cmd, settings, () => stale);
+}
+
+class RedisStreamsTransport implements RedisTransport {
+  readonly kind = 'redis' as const;
+  readonly features = FEATURES;
+  readonly keys: KeyLayout;
+  private readonly consumers = new Set<RedisConsumer>();
+  private readonly connections = new Set<RedisConnection>();
+  private readonly consumedTypes = new Set<string>();
+  private readonly janitor: NodeJS.Timeout | undefined;
+  private closed = false;
+
+  constructor(
+    private readonly cmd: RedisConnection,
+    private readonly s: ResolvedRedisOptions,
+    private readonly staleCount: () => number,
+  ) {
+    this.keys = keyLayout(s.namespace);
+    this.connections.add(cmd);
+    if (s.trimIntervalMs > 0) {
+      this.janitor = setInterval(() => {
+        this.trim().catch((err: unknown) =>
+          s.logger.warn('trim failed', { error: errorMessage(err) }),
+        );
+      }, s.trimIntervalMs);
+      this.janitor.unref();
+    }
+  }
+
+  get staleEntries(): number {
+    return this.staleCount();
+  }
+
+  private assertOpen(): void {
+    if (this.closed)
+      throw new TroupeError(ErrorCode.TransportUnavailable, 'redis transport is closed', {
+        data: { reason: 'closed' },
+      });
+  }
+
+  private async wrap<T>(op: string, fn: () => Promise<T>): Promise<T> {
+    this.assertOpen();
+    try {
+      return await fn();
+    } catch (err) {
+      if (err instanceof TroupeError) throw err;
+      throw new TroupeError(
+        ErrorCode.TransportUnavailable,
+        `redis transport: ${op} failed: ${errorMessage(err)}`,
+        { cause: err, data: { op } },
+      );
+    }
+  }
+
+  publish(events: readonly CloudEvent[]): Promise<void> {
+    return this.wrap('publish', async () => {
+      await Promise.all(
+        events.map((e) =>
+          this.cmd.sendCommand(['XADD', this.keys.stream(e.type), '*', 'e', JSON.stringify(e)]),
+        ),
+      );
+    });
+  }
+
+  async consume(options: ConsumerOptions): Promise<Consumer> {
+    const o = validateConsumerOptions(options);
+    return this.wrap('consume', async () => {
+      const blocking = await connect({ ...this.s, name: `troupe-${o.group}-${o.consumer}` });
+      this.connections.add(blocking);
+      const consumer = new RedisConsumer(this.cmd, blocking, this.keys, o, this.s);
+      try {
+        await consumer.ensureGroups(o.startFrom);
+      } catch (err) {
+        blocking.destroy();
+        this.connections.delete(blocking);
+        throw err;
+      }
+      for (const t of o.types) this.consumedTypes.add(t);
+      this.consumers.add(consumer);
+      return consumer;
+    });
+  }
+
+  async observe(
+    types: readonly string[],
+    onEvent: (event: CloudEvent) => void,
+  ): Promise<Observation> {
+    const keys = [...new Set(types)].map((t) => this.keys.stream(t));
+    const conn = await this.wrap('observe', () => connect({ ...this.s, name: 'troupe-observe' }));
+    this.connections.add(conn);
+    // Start from each stream's current last id, so nothing appended after we resolve is missed.
+    const ids = await Promise.all(
+      keys.map(async (k) => {
+        const last = entriesOf(
+          await this.cmd.sendCommand(['XREVRANGE', k, '+', '-', 'COUNT', '1']),
+        );
+        return last[0]?.id ?? '0-0';
+      }),
+    );
+    let open = true;
+    const loop = async (): Promise<void> => {
+      let failures = 0;
+      while (open && !this.closed) {
+        try {
+          const raw = await conn.sendCommand(
+            [
+              'XREAD',
+              'COUNT',
+              '500',
+              'BLOCK',
+              String(this.s.maxBlockMs),
+              'STREAMS',
+              ...keys,
+              ...ids,
+            ],
+            {
+              timeout: this.s.maxBlockMs + this.s.blockTimeoutMarginMs,
+            },
+          );
+          failures = 0;
+          for (const { key, entries } of streamsOf(raw)) {
+            const i = keys.indexOf(key);
+            for (const e of entries) {
+              ids[i] = e.id;
+              if (!e.fields?.e) continue;
+              try {
+                onEvent(JSON.parse(e.fields.e) as CloudEvent);
+              } catch {
+                // An observer's bug must not stop the observation.
+              }
+            }
+          }
+        } catch (err) {
+          if (!open || this.closed) return;
+          failures++;
+          this.s.logger.warn('observe read failed', { error: errorMessage(err) });
+          await new Promise((r) =>
+            setTimeout(r, Math.min(100 * 2 ** Math.min(failures, 5), this.s.maxReconnectDelayMs)),
+          );
+        }
+      }
+    };
+    void loop();
+    return {
+      close: () => {
+        open = false;
+        conn.destroy();
+        this.connections.delete(conn);
+        return Promise.resolve();
+      },
+    };
+  }
+
+  deadLetters(group: string, options: { limit?: number } = {}): Promise<DeadLetter[]> {
+    return this.wrap('deadLetters', async () => {
+      const args = ['XRANGE', this.keys.dlq(group), '-', '+'];
+      if (options.limit !== undefined)
+        args.push('COUNT', String(Math.max(0, Math.floor(options.limit))));
+      return entriesOf(await this.cmd.sendCommand(args)).map(({ id, fields = {} }) => ({
+        id,
+        agent: fields.agent ?? group,
+        sourceStream: fields.sourceStream ?? '',
+        reason: (fields.reason ?? 'retries-exhausted') as DeadLetterReason,
+        attempts: Number(fields.attempts ?? 0),
+        ...(fields.error ? { error: JSON.parse(fields.error) as SerializedError } : {}),
+        event: JSON.parse(fields.event ?? 'null') as CloudEvent,
+        failedAt: fields.failedAt ?? '',
+      }));
+    });
+  }
+
+  redrive(group: string, ids?: readonly string[]): Promise<number> {
+    return this.wrap('redrive', async () => {
+      if (ids && !ids.length) return 0;
+      const window = String(Math.max(1, Math.ceil(this.s.dedupeWindowMs / 1000)));
+      const r = await runScript(
+        this.cmd,
+        SCRIPTS.redrive,
+        [this.keys.dlq(group), this.keys.retry(group)],
+        [this.keys.donePrefix(group), window, ...(ids ?? [])],
+      );
+      return Number(r);
+    });
+  }
+
+  purgeDeadLetters(group: string, ids?: readonly string[]): Promise<number> {
+    return this.wrap('purgeDeadLetters', async () => {
+      const key = this.keys.dlq(group);
+      if (ids)
+        return ids.length
+          ? Number(await this.cmd.sendCommand(['XDEL', key, ...ids.filter(isStreamId)]))
+          : 0;
+      const [n] = await Promise.all([
+        this.cmd.sendCommand(['XLEN', key]),
+        this.cmd.sendCommand(['DEL', key]),
+      ]);
+      return Number(n);
+    });
+  }
+
+  stats(group: string, types: readonly string[]): Promise<GroupStats> {
+    return this.wrap('stats', async () => {
+      const keys = [...types.map((t) => this.keys.stream(t)), this.keys.retry(group)];
+      const [infos, scheduled, dead] = await Promise.all([
+        Promise.all(keys.map((k) => this.cmd.sendCommand(['XINFO', 'GROUPS', k]).catch(() => []))),
+        this.cmd.sendCommand(['ZCARD', this.keys.retryZ(group)]),
+        this.cmd.sendCommand(['XLEN', this.keys.dlq(group)]),
+      ]);
+      let pending = 0;
+      let lag = Number(scheduled);
+      for (const raw of infos) {
+        const g = groupsInfoOf(raw).find((x) => String(x.name) === group);
+        if (!g) continue;
+        pending += Number(g.pending ?? 0);
+        lag += g.lag === null || g.lag === undefined ? 0 : Number(g.lag);
+      }
+      return { pending, lag, deadLetters: Number(dead) };
+    });
+  }
+
+  countCorrelation(correlationId: string, n: number): Promise<number> {
+    return this.wrap('countCorrelation', async () => {
+      const key = this.keys.corr(correlationId);
+      const [total] = await Promise.all([
+        this.cmd.sendCommand(['INCRBY', key, String(n)]),
+        this.cmd.sendCommand(['PEXPIRE', key, String(this.s.budgetWindowMs), 'NX']),
+      ]);
+      return Number(total);
+    });
+  }
+
+  trim(types?: readonly string[]): Promise<number> {
+    return this.wrap('trim', async () => {
+      const list = types ?? [...this.consumedTypes];
+      const removed = await Promise.all(
+        list.map((t) =>
+          runScript(
+            this.cmd,
+            SCRIPTS.trim,
+            [this.keys.stream(t)],
+            [String(this.s.consumerIdleDeleteMs)],
+          ),
+        ),
+      );
+      return removed.reduce<number>((a, b) => a + Number(b), 0);
+    });
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    if (this.janitor) clearInterval(this.janitor);
+    for (const c of this.consumers) await c.close();
+    for (const conn of this.connections) conn.destroy();
+    this.connections.clear();
+  }
+}
+
+function isStreamId(id: string): boolean {
+  return /^\d+-\d+$/.test(id);
+}
