@@ -95,7 +95,8 @@ describeWithRedis('agentctl up --redis: several nodes share the work', () => {
     const outs = await Promise.all(nodes.map((n) => n.done));
     const handled = outs.map((o) => {
       expect(o.code).toBe(0);
-      return Number(/stopped: tokenizer: (\d+) ok/.exec(o.stderr)?.[1] ?? NaN);
+      const stopped = o.stderr.split('\n').find((l) => l.startsWith('stopped: ')) ?? '';
+      return Number(/tokenizer: (\d+) ok/.exec(stopped)?.[1] ?? NaN);
     });
     expect(handled[0]! + handled[1]!).toBe(40);
     expect(handled[0]).toBeGreaterThan(0);

@@ -124,8 +124,14 @@ export function createRuntime(input: CreateRuntimeInput): Runtime {
       ...(options.now ? { now: options.now } : {}),
       ...(options.random ? { random: options.random } : {}),
     });
-    await runner.start();
+    // Registered before it starts, so agents() lists agents in manifest order.
     runners.set(agent.name, { runner, fingerprint });
+    try {
+      await runner.start();
+    } catch (err) {
+      runners.delete(agent.name);
+      throw err;
+    }
   }
 
   async function stopRunner(name: string, deadlineMs: number): Promise<void> {
