@@ -13,6 +13,8 @@ export type ModuleImporter = (url: string) => Promise<unknown>;
 export interface HandlerLoader {
   /** The default-export function of the module at `handlerPath`; rejects with HANDLER_LOAD. */
   load(handlerPath: string): Promise<LoadedHandler>;
+  /** The handler if its module has loaded already, without a promise hop. */
+  cached(handlerPath: string): LoadedHandler | undefined;
 }
 
 function describe(value: unknown): string {
@@ -56,12 +58,18 @@ function loadError(handlerPath: string, cause: unknown): TroupeError {
 /** A per-thread cache of handler modules. Failed loads are not cached: a fixed file loads next time. */
 export function createHandlerLoader(importModule: ModuleImporter): HandlerLoader {
   const cache = new Map<string, Promise<LoadedHandler>>();
+  const loaded = new Map<string, LoadedHandler>();
   return {
+    cached: (handlerPath) => loaded.get(handlerPath),
     load(handlerPath) {
       let pending = cache.get(handlerPath);
       if (pending === undefined) {
         pending = importModule(pathToFileURL(handlerPath).href).then(
-          (ns) => pickDefault(ns, handlerPath),
+          (ns) => {
+            const handler = pickDefault(ns, handlerPath);
+            loaded.set(handlerPath, handler);
+            return handler;
+          },
           (err: unknown) => {
             throw loadError(handlerPath, err);
           },

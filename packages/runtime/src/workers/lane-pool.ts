@@ -22,10 +22,11 @@ import type { WorkerBatch, WorkerBootData } from './protocol.js';
 /**
  * What the watchdog concluded about an invocation of a batch whose thread died:
  * `timeout`: the only invocation on that thread past its deadline + grace, so the one to blame;
+ * `load-timeout`: the same, for a handler module still loading after loadTimeoutMs;
  * `suspect`: one of several past the deadline on a thread frozen by one of them (unknown which);
  * `bystander`: anything else (not started, settled, or still within its deadline).
  */
-export type Verdict = 'timeout' | 'suspect' | 'bystander';
+export type Verdict = 'timeout' | 'load-timeout' | 'suspect' | 'bystander';
 
 export type BatchResult =
   | { readonly kind: 'done'; readonly outcomes: HandlerOutcome[] }
@@ -44,6 +45,7 @@ export interface LanePoolOptions {
   /** Largest batch this pool is given; sizes its lanes. */
   readonly maxBatchSize: number;
   readonly timeoutGraceMs: number;
+  readonly loadTimeoutMs: number;
   readonly resourceLimits: ResourceLimits | undefined;
   readonly workerFilename: string;
   readonly onWorkerError: (error: unknown) => void;
@@ -223,37 +225,37 @@ export class LanePool {
     this.#watchdog = undefined;
   }
 
-  /** Find invocations running past timeoutMs + grace and terminate the threads that run them. */
+  /** Find invocations past their limit (timeoutMs + grace, or loadTimeoutMs) and terminate their threads. */
   #sweep(): void {
     const now = clock32();
     const grace = this.#opts.timeoutGraceMs;
     const stillKilled = new Set<number>();
-    const overdue = new Map<number, [Admitted, number][]>();
+    const overdue = new Map<number, [Admitted, number, Verdict][]>();
     for (const entry of this.#admitted) {
       const slotBase = entry.lane * this.#opts.maxBatchSize;
       for (let i = 0; i < entry.tasks.length; i++) {
         const base = (slotBase + i) * SLOT_WORDS;
-        if (Atomics.load(this.#slots, base + SLOT_STATE) !== SlotState.Running) continue;
+        const state = Atomics.load(this.#slots, base + SLOT_STATE);
+        if (state !== SlotState.Running && state !== SlotState.Loading) continue;
         const thread = Atomics.load(this.#slots, base + SLOT_THREAD);
         if (this.#killed.has(thread)) {
           stillKilled.add(thread);
           continue;
         }
-        if (
-          elapsed32(now, Atomics.load(this.#slots, base + SLOT_STARTED)) <
-          entry.tasks[i]!.timeoutMs + grace
-        )
-          continue;
+        const loading = state === SlotState.Loading;
+        const limit = loading ? this.#opts.loadTimeoutMs : entry.tasks[i]!.timeoutMs + grace;
+        if (elapsed32(now, Atomics.load(this.#slots, base + SLOT_STARTED)) < limit) continue;
+        const item: [Admitted, number, Verdict] = [entry, i, loading ? 'load-timeout' : 'timeout'];
         const list = overdue.get(thread);
-        if (list === undefined) overdue.set(thread, [[entry, i]]);
-        else list.push([entry, i]);
+        if (list === undefined) overdue.set(thread, [item]);
+        else list.push(item);
       }
     }
     this.#killed = stillKilled;
     for (const [thread, list] of overdue) {
       this.#killed.add(thread);
-      const verdict: Verdict = list.length === 1 ? 'timeout' : 'suspect';
-      for (const [entry, i] of list) (entry.verdicts ??= [])[i] = verdict;
+      for (const [entry, i, verdict] of list)
+        (entry.verdicts ??= [])[i] = list.length === 1 ? verdict : 'suspect';
       const worker = this.#piscina.threads.find((w) => w.threadId === thread);
       // Piscina sees the exit, fails every batch on that thread and starts a replacement.
       if (worker !== undefined) worker.terminate().catch(() => {});

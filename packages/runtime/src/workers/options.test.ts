@@ -12,6 +12,7 @@ describe('worker pool options', () => {
       concurrentTasksPerWorker: 16,
       maxBatchSize: 64,
       timeoutGraceMs: 1000,
+      loadTimeoutMs: 30_000,
       isolationThreads: 1,
       closeDeadlineMs: 10_000,
     });
@@ -47,6 +48,7 @@ describe('worker pool options', () => {
     [{ maxBatchSize: 0 }, 'maxBatchSize', /maxBatchSize/],
     [{ timeoutGraceMs: -5 }, 'timeoutGraceMs', /timeoutGraceMs must be an integer >= 0/],
     [{ isolationThreads: 0 }, 'isolationThreads', /isolationThreads/],
+    [{ loadTimeoutMs: 0 }, 'loadTimeoutMs', /loadTimeoutMs must be an integer >= 1/],
     [{ closeDeadlineMs: Number.NaN }, 'closeDeadlineMs', /closeDeadlineMs/],
     [{ threads: '2' as unknown as number }, 'threads', /got "2"/],
     [

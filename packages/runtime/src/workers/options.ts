@@ -21,6 +21,11 @@ export interface WorkerPoolOptions {
    */
   timeoutGraceMs?: number;
   /**
+   * How long loading a handler module (its first use on a thread: tsx compiles it, its imports
+   * run) may take before the thread is terminated; not charged to the task's timeoutMs. Default 30000.
+   */
+  loadTimeoutMs?: number;
+  /**
    * Threads of the isolation pool, which re-runs one invocation per thread every invocation that
    * was caught in a crashed worker, to find the one that crashed it. Created on first need. Default 1.
    */
@@ -46,6 +51,7 @@ export interface ResolvedWorkerPoolOptions {
   readonly concurrentTasksPerWorker: number;
   readonly maxBatchSize: number;
   readonly timeoutGraceMs: number;
+  readonly loadTimeoutMs: number;
   readonly isolationThreads: number;
   readonly resourceLimits: ResourceLimits | undefined;
   readonly closeDeadlineMs: number;
@@ -61,6 +67,7 @@ export const DEFAULT_POOL_OPTIONS: Readonly<
   concurrentTasksPerWorker: 16,
   maxBatchSize: 64,
   timeoutGraceMs: 1000,
+  loadTimeoutMs: 30_000,
   isolationThreads: 1,
   closeDeadlineMs: 10_000,
   workerFilename: fileURLToPath(new URL('../../worker/entry.mjs', import.meta.url)),
@@ -126,6 +133,7 @@ export function resolvePoolOptions(options: WorkerPoolOptions = {}): ResolvedWor
     ),
     maxBatchSize: int('maxBatchSize', options.maxBatchSize, d.maxBatchSize, 1),
     timeoutGraceMs: int('timeoutGraceMs', options.timeoutGraceMs, d.timeoutGraceMs, 0),
+    loadTimeoutMs: int('loadTimeoutMs', options.loadTimeoutMs, d.loadTimeoutMs, 1),
     isolationThreads: int('isolationThreads', options.isolationThreads, d.isolationThreads, 1),
     resourceLimits: limits(options.resourceLimits),
     closeDeadlineMs: int('closeDeadlineMs', options.closeDeadlineMs, d.closeDeadlineMs, 0),

@@ -23,6 +23,20 @@ export function timeoutOutcome(
   return failure(err, durationMs, isolated);
 }
 
+/** The handler module was still loading after loadTimeoutMs; its worker was terminated. */
+export function loadTimeoutOutcome(
+  loadTimeoutMs: number,
+  durationMs: number,
+  isolated: boolean,
+): HandlerOutcome {
+  const err = new TroupeError(
+    ErrorCode.HandlerTimeout,
+    `handler module did not finish loading within ${loadTimeoutMs} ms; its worker thread was terminated`,
+    { data: { timeoutMs: loadTimeoutMs, phase: 'load' } },
+  );
+  return failure(err, durationMs, isolated);
+}
+
 /** The worker died running this invocation alone (exit, uncaught error, out of memory). */
 export function crashOutcome(
   reason: string,

@@ -6,10 +6,16 @@
 // its own: WORKER_CRASHED (or HANDLER_TIMEOUT). Handler failures never reject run().
 import type { HandlerOutcome, HandlerTask, WorkerPool } from './contract.js';
 import { LanePool } from './lane-pool.js';
-import type { BatchResult } from './lane-pool.js';
+import type { BatchResult, Verdict } from './lane-pool.js';
 import { resolvePoolOptions } from './options.js';
 import type { ResolvedWorkerPoolOptions, WorkerPoolOptions } from './options.js';
-import { closedOutcome, crashOutcome, invalidTaskOutcome, timeoutOutcome } from './outcomes.js';
+import {
+  closedOutcome,
+  crashOutcome,
+  invalidTaskOutcome,
+  loadTimeoutOutcome,
+  timeoutOutcome,
+} from './outcomes.js';
 
 export interface WorkerPoolStats {
   /** Threads of the main pool, replacements being started included. */
@@ -66,14 +72,30 @@ export function createWorkerPool(options: WorkerPoolOptions = {}): TroupeWorkerP
       onWorkerLost,
     }));
 
+  /** The outcome a watchdog verdict settles, or undefined when the verdict settles nothing. */
+  function blame(
+    task: HandlerTask,
+    verdict: Verdict,
+    result: { elapsedMs: number },
+    isolated: boolean,
+  ): HandlerOutcome | undefined {
+    if (verdict === 'load-timeout')
+      return loadTimeoutOutcome(opts.loadTimeoutMs, result.elapsedMs, isolated);
+    // In isolation a suspect is alone on its thread: it is the one that overran.
+    if (verdict === 'timeout' || (isolated && verdict === 'suspect'))
+      return timeoutOutcome(task.timeoutMs, opts.timeoutGraceMs, result.elapsedMs, isolated);
+    return undefined;
+  }
+
   /** Re-run one invocation alone: whatever kills this worker now is this invocation's doing. */
   async function isolate(task: HandlerTask): Promise<HandlerOutcome> {
     const result = await isolationPool().submit([task]);
     if (result.kind === 'done') return { ...result.outcomes[0]!, isolated: true };
     if (result.kind === 'closed') return closedOutcome();
-    if (result.verdicts[0] !== 'bystander')
-      return timeoutOutcome(task.timeoutMs, opts.timeoutGraceMs, result.elapsedMs, true);
-    return crashOutcome(result.reason, result.errorCode, result.elapsedMs);
+    return (
+      blame(task, result.verdicts[0]!, result, true) ??
+      crashOutcome(result.reason, result.errorCode, result.elapsedMs)
+    );
   }
 
   async function settle(
@@ -83,13 +105,10 @@ export function createWorkerPool(options: WorkerPoolOptions = {}): TroupeWorkerP
     if (result.kind === 'done') return result.outcomes;
     if (result.kind === 'closed') return tasks.map(() => closedOutcome());
     return Promise.all(
-      tasks.map((task, i) =>
-        result.verdicts[i] === 'timeout'
-          ? Promise.resolve(
-              timeoutOutcome(task.timeoutMs, opts.timeoutGraceMs, result.elapsedMs, false),
-            )
-          : isolate(task),
-      ),
+      tasks.map((task, i) => {
+        const settled = blame(task, result.verdicts[i]!, result, false);
+        return settled === undefined ? isolate(task) : Promise.resolve(settled);
+      }),
     );
   }
 

@@ -25,7 +25,7 @@ export interface WorkerBootData {
 export const SLOT_WORDS = 3;
 /** Word offsets inside a slot. */
 export const SLOT_STATE = 0;
-/** Low 32 bits of `Date.now()` when the worker began the invocation (wraps; compare with `| 0`). */
+/** Low 32 bits of `Date.now()` when the current state began (wraps; compare with `elapsed32`). */
 export const SLOT_STARTED = 1;
 /** `threadId` of the worker running the invocation. */
 export const SLOT_THREAD = 2;
@@ -34,10 +34,12 @@ export const SLOT_THREAD = 2;
 export const SlotState = {
   /** Assigned to an invocation that no worker has started yet. */
   Pending: 0,
-  /** A worker is loading the handler module or running the handler. */
-  Running: 1,
+  /** A worker is loading the handler module (first use on this thread); bounded by loadTimeoutMs. */
+  Loading: 1,
+  /** The handler is running; bounded by the task's timeoutMs + grace. */
+  Running: 2,
   /** The handler settled (or failed to load); its outcome is in the batch result. */
-  Settled: 2,
+  Settled: 3,
 } as const;
 
 /** Low 32 bits of a millisecond clock; differences of two such values are exact below 24 days. */

@@ -5,8 +5,8 @@ import { ErrorCode, TroupeError, serializeError } from '@troupe/core';
 import type { SerializedError } from '@troupe/core';
 import type { HandlerOutcome, HandlerTask } from './contract.js';
 import { createHandlerLoader } from './handler-loader.js';
-import type { HandlerLoader, ModuleImporter } from './handler-loader.js';
-import { createInvocation } from './handler-context.js';
+import type { HandlerLoader, LoadedHandler, ModuleImporter } from './handler-loader.js';
+import { Invocation } from './handler-context.js';
 import {
   SLOT_STARTED,
   SLOT_STATE,
@@ -26,7 +26,8 @@ export interface WorkerRuntimeOptions {
 }
 
 export interface WorkerRuntime {
-  runBatch(batch: WorkerBatch): Promise<HandlerOutcome[]>;
+  /** One outcome per task, in order; synchronous when every handler was (no promise hop). */
+  runBatch(batch: WorkerBatch): HandlerOutcome[] | Promise<HandlerOutcome[]>;
 }
 
 interface TroupeErrorLike extends Error {
@@ -81,71 +82,123 @@ function timeoutError(task: HandlerTask, thrown: unknown, threw: boolean): Seria
   return threw ? { ...s, cause: serializeHandlerError(thrown) } : s;
 }
 
-async function runOne(
+type Settled = HandlerOutcome | Promise<HandlerOutcome>;
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return typeof (value as { then?: unknown } | null)?.then === 'function';
+}
+
+/** Finish an invocation: stop its clock, mark its slot, build its outcome. */
+function conclude(
+  inv: Invocation,
+  task: HandlerTask,
+  started: number,
+  slots: Int32Array | undefined,
+  base: number,
+  threw: boolean,
+  thrown: unknown,
+): HandlerOutcome {
+  const timedOut = inv.timedOut();
+  inv.close();
+  const durationMs = performance.now() - started;
+  if (slots !== undefined) Atomics.store(slots, base + SLOT_STATE, SlotState.Settled);
+  if (timedOut)
+    return { ok: false, error: timeoutError(task, thrown, threw), logs: inv.logs, durationMs };
+  if (threw) return { ok: false, error: serializeHandlerError(thrown), logs: inv.logs, durationMs };
+  return { ok: true, emissions: inv.emissions, logs: inv.logs, durationMs };
+}
+
+function invoke(
+  handler: LoadedHandler,
+  inv: Invocation,
+  task: HandlerTask,
+  started: number,
+  slots: Int32Array | undefined,
+  base: number,
+): Settled {
+  let result: unknown;
+  try {
+    result = handler(task.event, inv);
+  } catch (err) {
+    return conclude(inv, task, started, slots, base, true, err);
+  }
+  if (!isThenable(result)) return conclude(inv, task, started, slots, base, false, undefined);
+  return Promise.resolve(result).then(
+    () => conclude(inv, task, started, slots, base, false, undefined),
+    (err: unknown) => conclude(inv, task, started, slots, base, true, err),
+  );
+}
+
+/**
+ * Run one invocation. A synchronous handler whose module is loaded already completes without a
+ * promise hop: that is most of the per-invocation cost of a cheap handler.
+ */
+function runOne(
   loader: HandlerLoader,
   task: HandlerTask,
   slots: Int32Array | undefined,
   slot: number,
   threadId: number,
-): Promise<HandlerOutcome> {
+): Settled {
   const base = slot * SLOT_WORDS;
+  const handler = loader.cached(task.handlerPath);
   if (slots !== undefined) {
+    // The start time is written before the state, so the watchdog never pairs a state with an
+    // older start. Loading a module is not charged to the handler's timeoutMs (tsx compiles it
+    // on first use on each thread); the watchdog bounds it with loadTimeoutMs instead.
     Atomics.store(slots, base + SLOT_STARTED, clock32());
     Atomics.store(slots, base + SLOT_THREAD, threadId);
-    Atomics.store(slots, base + SLOT_STATE, SlotState.Running);
+    Atomics.store(
+      slots,
+      base + SLOT_STATE,
+      handler === undefined ? SlotState.Loading : SlotState.Running,
+    );
   }
-  const started = performance.now();
-  const inv = createInvocation(task, started);
-  const finish = (outcome: HandlerOutcome): HandlerOutcome => {
-    if (slots !== undefined) Atomics.store(slots, base + SLOT_STATE, SlotState.Settled);
-    return outcome;
-  };
-  let handler;
-  try {
-    handler = await loader.load(task.handlerPath);
-  } catch (err) {
-    inv.close();
-    return finish({
-      ok: false,
-      error: serializeHandlerError(err),
-      logs: inv.logs,
-      durationMs: performance.now() - started,
-    });
+  if (handler !== undefined) {
+    const started = performance.now();
+    return invoke(handler, new Invocation(task, started), task, started, slots, base);
   }
-  let thrown: unknown;
-  let threw = false;
-  try {
-    await handler(task.event, inv.ctx);
-  } catch (err) {
-    thrown = err;
-    threw = true;
-  }
-  const timedOut = inv.timedOut();
-  inv.close();
-  const durationMs = performance.now() - started;
-  if (timedOut)
-    return finish({
-      ok: false,
-      error: timeoutError(task, thrown, threw),
-      logs: inv.logs,
-      durationMs,
-    });
-  if (threw)
-    return finish({ ok: false, error: serializeHandlerError(thrown), logs: inv.logs, durationMs });
-  return finish({ ok: true, emissions: inv.emissions, logs: inv.logs, durationMs });
+  const loadStarted = performance.now();
+  return loader.load(task.handlerPath).then(
+    (loaded) => {
+      if (slots !== undefined) {
+        Atomics.store(slots, base + SLOT_STARTED, clock32());
+        Atomics.store(slots, base + SLOT_STATE, SlotState.Running);
+      }
+      const started = performance.now();
+      return invoke(loaded, new Invocation(task, started), task, started, slots, base);
+    },
+    (err: unknown): HandlerOutcome => {
+      if (slots !== undefined) Atomics.store(slots, base + SLOT_STATE, SlotState.Settled);
+      return {
+        ok: false,
+        error: serializeHandlerError(err),
+        logs: [],
+        durationMs: performance.now() - loadStarted,
+      };
+    },
+  );
 }
 
 export function createWorkerRuntime(options: WorkerRuntimeOptions): WorkerRuntime {
   const loader = createHandlerLoader(options.importModule);
   const threadId = options.threadId ?? 0;
+  const slots = options.slots;
   return {
-    runBatch(batch) {
-      const { tasks, slotBase } = batch;
-      if (tasks.length === 1)
-        return runOne(loader, tasks[0]!, options.slots, slotBase, threadId).then((o) => [o]);
-      return Promise.all(
-        tasks.map((task, i) => runOne(loader, task, options.slots, slotBase + i, threadId)),
-      );
+    runBatch({ tasks, slotBase }) {
+      const out = new Array<HandlerOutcome>(tasks.length);
+      let pending: Promise<void>[] | undefined;
+      for (let i = 0; i < tasks.length; i++) {
+        const settled = runOne(loader, tasks[i]!, slots, slotBase + i, threadId);
+        if (settled instanceof Promise)
+          (pending ??= []).push(
+            settled.then((o) => {
+              out[i] = o;
+            }),
+          );
+        else out[i] = settled;
+      }
+      return pending === undefined ? out : Promise.all(pending).then(() => out);
     },
   };
 }
