@@ -47,6 +47,10 @@ export const ErrorCode = {
   SqlTimeout: 'SQL_TIMEOUT',
   /** The database rejected a guarded read. data: { dialect, driverCode, kind: 'unknown-column'|'unknown-table'|'syntax'|'connection'|'other' }. */
   SqlError: 'SQL_ERROR',
+  /** An LLM (OpenAI-compatible chat completions) call failed: HTTP status, network, or a reply that breaks the protocol. Retryable for 429, 5xx and network errors; not for other 4xx, protocol or configuration errors. data: { kind: 'http'|'network'|'protocol', status?, baseUrl, model, body? (first 500 chars) }. A 429/5xx with Retry-After is a RetryAfterError (code RETRY_AFTER) with the same data. */
+  LlmError: 'LLM_ERROR',
+  /** An LLM call ran past its timeout or the caller's signal aborted it. Retryable. data: { timeoutMs, aborted, baseUrl, model }. */
+  LlmTimeout: 'LLM_TIMEOUT',
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
