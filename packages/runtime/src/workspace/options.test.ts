@@ -3,6 +3,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import knexFactory from 'knex';
 import { describe, expect, it } from 'vitest';
 import { ErrorCode, TroupeError } from '@troupe/core';
 import {
@@ -125,7 +126,7 @@ describe('workspace options', () => {
     ).rejects.toMatchObject({ data: { field: 'options.table' } });
   });
 
-  it('runs the SQL migration idempotently and keeps data across reopen', async () => {
+  it('runs the SQL migration idempotently, keeps data across reopen, uses WAL', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'troupe-ws-'));
     try {
       const filename = join(dir, 'nested', 'ws.db');
@@ -135,6 +136,14 @@ describe('workspace options', () => {
       const again = await createSqlWorkspaceStore({ filename, table: 'custom_ws' });
       expect((await again.list('wf', { tags: ['t'] })).map((e) => e.value)).toEqual([1]);
       await again.close();
+      // WAL is a property of the file: a plain connection sees it.
+      const plain = knexFactory({
+        client: 'better-sqlite3',
+        connection: { filename },
+        useNullAsDefault: true,
+      });
+      expect(await plain.raw('PRAGMA journal_mode')).toEqual([{ journal_mode: 'wal' }]);
+      await plain.destroy();
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
