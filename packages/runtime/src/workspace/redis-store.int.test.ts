@@ -1,6 +1,7 @@
 // The workspace conformance suite against the real Redis (127.0.0.1:6379 or REDIS_URL), one
 // random namespace per test, deleted afterwards; plus Redis-specific checks: the key layout's
 // index cleanup after expiry, and recovery when Redis forgets its scripts.
+import { createClient } from 'redis';
 import { afterAll, expect, it } from 'vitest';
 import {
   cleanupRedisPrefix,
@@ -11,6 +12,7 @@ import {
   uniquePrefix,
 } from '@troupe/test-support';
 import { runWorkspaceConformance } from './conformance.js';
+import { ALL_SCOPES } from './contract.js';
 import { createRedisWorkspaceStore } from './redis-store.js';
 
 const prefixes: string[] = [];
@@ -66,6 +68,28 @@ describeWithRedis('redis workspace store specifics', () => {
     } finally {
       client.destroy();
       await store.close();
+    }
+  });
+
+  it('works over a caller-owned client, RESP3 included, and leaves it open on close()', async () => {
+    const namespace = uniquePrefix('ws');
+    prefixes.push(namespace);
+    const client = createClient({ url: redisUrl(), RESP: 3 });
+    await client.connect();
+    try {
+      const store = await createRedisWorkspaceStore({ client, namespace });
+      await store.put('wf', 'k', { a: 1 }, { tags: ['t'], ttlMs: 60_000 });
+      expect(await store.get('wf', 'k')).toMatchObject({
+        value: { a: 1 },
+        tags: ['t'],
+        version: 1,
+      });
+      expect((await store.list('wf', { tags: ['t'] })).map((e) => e.key)).toEqual(['k']);
+      expect((await store.search(ALL_SCOPES, { text: 'A' })).map((e) => e.key)).toEqual(['k']);
+      await store.close();
+      expect(await client.ping()).toBe('PONG');
+    } finally {
+      client.destroy();
     }
   });
 

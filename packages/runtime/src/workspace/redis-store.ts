@@ -259,13 +259,7 @@ export class RedisWorkspaceStore implements WorkspaceStore {
     scope: string,
     key: string,
   ): Promise<{ entry: WorkspaceEntry; valueJson: string } | undefined> {
-    const flat = (await this.client.sendCommand([
-      'HGETALL',
-      this.keys(scope).entry(key),
-    ])) as string[];
-    if (!Array.isArray(flat) || flat.length === 0) return undefined;
-    const h: Record<string, string> = {};
-    for (let i = 0; i + 1 < flat.length; i += 2) h[flat[i]!] = flat[i + 1]!;
+    const h = toHash(await this.client.sendCommand(['HGETALL', this.keys(scope).entry(key)]));
     if (h.v === undefined || h.ver === undefined) return undefined;
     const expiresAt = Number(h.x ?? 0);
     return {
@@ -334,4 +328,17 @@ export class RedisWorkspaceStore implements WorkspaceStore {
       .sort(compareBytes);
     for (let i = 0; i < keys.length; i += PAGE) yield keys.slice(i, i + PAGE);
   }
+}
+
+/** An HGETALL reply as a record: a flat array under RESP2; a map (object or Map) under RESP3. */
+function toHash(reply: unknown): Record<string, string | undefined> {
+  const h: Record<string, string | undefined> = {};
+  if (Array.isArray(reply)) {
+    for (let i = 0; i + 1 < reply.length; i += 2) h[String(reply[i])] = String(reply[i + 1]);
+  } else if (reply instanceof Map) {
+    for (const [k, v] of reply as Map<unknown, unknown>) h[String(k)] = String(v);
+  } else if (typeof reply === 'object' && reply !== null) {
+    for (const [k, v] of Object.entries(reply)) h[k] = String(v);
+  }
+  return h;
 }
