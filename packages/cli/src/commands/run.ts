@@ -3,7 +3,7 @@
 // exit: 0 on success; 1 on timeout (naming the correlation id), on an awaited type marked
 // --fail-on, or on invalid manifests; 2 on a usage mistake such as --data that is not JSON.
 import { ErrorCode, TroupeError, uuidv7, type CloudEvent } from '@troupe/core';
-import { createRuntime, defaultNodeId, type Runtime } from '@troupe/runtime';
+import type { Runtime } from '@troupe/runtime';
 import { Option, type Command } from 'commander';
 import { CliFailure, UsageError } from '../errors.js';
 import { paint, printStructured, type Io } from '../io.js';
@@ -107,6 +107,7 @@ Examples:
       const log = stderrLogger(io, opts.verbose);
       const manifests = await loadManifestsOrFail(io, opts.filename);
       const transport = await openTransport(io, opts, log);
+      const { createRuntime, defaultNodeId } = await import('@troupe/runtime');
       const runtime: Runtime = createRuntime({
         transport,
         nodeId: opts.nodeId ?? `run-${defaultNodeId()}`,

@@ -9,14 +9,9 @@ import {
   type LoadedManifest,
   type Logger,
 } from '@troupe/core';
-import {
-  createMemoryTransport,
-  createRedisTransport,
-  createRuntime,
-  defaultNodeId,
-  type AgentStatus,
-  type Transport,
-} from '@troupe/runtime';
+// The runtime is imported inside the actions: `validate`, `graph` and `--help` must not pay for
+// loading the worker pool, node-redis and the pipeline at start-up.
+import type { AgentStatus, Transport } from '@troupe/runtime';
 import type { Command } from 'commander';
 import { CliFailure, UsageError } from '../errors.js';
 import { paint, type Io } from '../io.js';
@@ -109,6 +104,7 @@ export async function loadManifestsOrFail(
 
 /** The transport the flags ask for: Redis with --redis / REDIS_URL, else the embedded one. */
 export async function openTransport(io: Io, flags: NodeFlags, logger: Logger): Promise<Transport> {
+  const { createMemoryTransport, createRedisTransport } = await import('@troupe/runtime');
   const url = flags.redis ?? io.env.REDIS_URL;
   if (!url) return createMemoryTransport();
   const namespace = flags.namespace ?? io.env.TROUPE_NAMESPACE ?? 'troupe';
@@ -119,6 +115,21 @@ export async function openTransport(io: Io, flags: NodeFlags, logger: Logger): P
       `cannot use Redis at ${url}: ${err instanceof Error ? err.message : String(err)}`,
     );
   }
+}
+
+/**
+ * `TROUPE_VISIBILITY_TIMEOUT_MS`: how long an entry may sit on a silent consumer before another
+ * node reclaims it (default 30 000 ms). Fault tests shorten it; operators rarely need to.
+ */
+export function visibilityOption(io: Io): { visibilityTimeoutMs?: number } {
+  const raw = io.env.TROUPE_VISIBILITY_TIMEOUT_MS;
+  if (raw === undefined || raw === '') return {};
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 3)
+    throw new UsageError(
+      `TROUPE_VISIBILITY_TIMEOUT_MS must be an integer >= 3 (milliseconds), got '${raw}'`,
+    );
+  return { visibilityTimeoutMs: n };
 }
 
 function describeTransport(io: Io, flags: NodeFlags): string {
@@ -186,8 +197,13 @@ Examples:
       const log = stderrLogger(io, opts.verbose);
       const manifests = opts.filename ? await loadManifestsOrFail(io, opts.filename) : [];
       const transport = await openTransport(io, opts, log);
+      const { createRuntime, defaultNodeId } = await import('@troupe/runtime');
       const nodeId = opts.nodeId ?? defaultNodeId();
-      const runtime = createRuntime({ transport, nodeId, options: { log } });
+      const runtime = createRuntime({
+        transport,
+        nodeId,
+        options: { log, ...visibilityOption(io) },
+      });
       const signal = nextSignal();
       try {
         const plan = await runtime.apply(manifests);
