@@ -133,6 +133,10 @@ export class LanePool {
   get inFlight(): number {
     return this.#inFlight;
   }
+  /** Anything admitted or waiting. */
+  get busy(): boolean {
+    return this.#admitted.size > 0 || this.#waiting.size > 0;
+  }
   /** Invocations waiting for admission. */
   get queued(): number {
     return this.#queued;

@@ -112,4 +112,15 @@ describe('worker pool: crashes', () => {
       await small.close(5_000);
     }
   }, 90_000);
+
+  it('close() drains a crash through isolation before terminating both pools', async () => {
+    const p = createWorkerPool({ threads: 1 });
+    const pending = p.run([makeTask('exits', { delayMs: 30 }), makeTask('sleep', { ms: 100 })]);
+    await new Promise((r) => setTimeout(r, 10));
+    await p.close(30_000);
+    const [culprit, bystander] = await pending;
+    expect(failed(culprit).code).toBe(ErrorCode.WorkerCrashed);
+    expect(bystander).toMatchObject({ ok: true, isolated: true });
+    expect(p.stats()).toMatchObject({ threads: 0, isolationThreads: 0, inFlight: 0 });
+  }, 60_000);
 });

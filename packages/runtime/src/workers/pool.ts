@@ -39,15 +39,15 @@ export interface TroupeWorkerPool extends WorkerPool {
 }
 
 function checkTask(task: HandlerTask, i: number): HandlerOutcome | undefined {
-  const field = (name: string): string => `tasks[${i}].${name}`;
   if (typeof task !== 'object' || task === null)
     return invalidTaskOutcome(`tasks[${i}]`, 'must be a HandlerTask object');
   if (typeof task.handlerPath !== 'string' || task.handlerPath === '')
-    return invalidTaskOutcome(field('handlerPath'), 'must be a non-empty absolute path');
-  if (typeof task.timeoutMs !== 'number' || !Number.isFinite(task.timeoutMs) || task.timeoutMs <= 0)
+    return invalidTaskOutcome(`tasks[${i}].handlerPath`, 'must be a non-empty absolute path');
+  const t = task.timeoutMs;
+  if (typeof t !== 'number' || !Number.isFinite(t) || t <= 0)
     return invalidTaskOutcome(
-      field('timeoutMs'),
-      `must be a finite number > 0, got ${String(task.timeoutMs)}`,
+      `tasks[${i}].timeoutMs`,
+      `must be a finite number > 0, got ${String(t)}`,
     );
   return undefined;
 }
@@ -62,6 +62,7 @@ export function createWorkerPool(options: WorkerPoolOptions = {}): TroupeWorkerP
   const main = new LanePool({ ...opts, onWorkerLost });
   let isolation: LanePool | undefined;
   let closing: Promise<void> | undefined;
+  let destroyed = false;
 
   const isolationPool = (): LanePool =>
     (isolation ??= new LanePool({
@@ -89,6 +90,8 @@ export function createWorkerPool(options: WorkerPoolOptions = {}): TroupeWorkerP
 
   /** Re-run one invocation alone: whatever kills this worker now is this invocation's doing. */
   async function isolate(task: HandlerTask): Promise<HandlerOutcome> {
+    // After the threads were terminated, never start an isolation pool nobody would close.
+    if (destroyed) return closedOutcome();
     const result = await isolationPool().submit([task]);
     if (result.kind === 'done') return { ...result.outcomes[0]!, isolated: true };
     if (result.kind === 'closed') return closedOutcome();
@@ -127,12 +130,17 @@ export function createWorkerPool(options: WorkerPoolOptions = {}): TroupeWorkerP
 
     async run(tasks) {
       if (closing !== undefined) return tasks.map(() => closedOutcome());
-      const refused = tasks.map(checkTask);
-      if (refused.every((r) => r === undefined)) return runChecked(tasks);
+      let refused: (HandlerOutcome | undefined)[] | undefined;
+      for (let i = 0; i < tasks.length; i++) {
+        const bad = checkTask(tasks[i]!, i);
+        if (bad !== undefined)
+          (refused ??= new Array<HandlerOutcome | undefined>(tasks.length))[i] = bad;
+      }
+      if (refused === undefined) return runChecked(tasks);
       const valid = tasks.filter((_, i) => refused[i] === undefined);
       const ran = valid.length === 0 ? [] : await runChecked(valid);
       let next = 0;
-      return refused.map((r) => r ?? ran[next++]!);
+      return tasks.map((_, i) => refused[i] ?? ran[next++]!);
     },
 
     stats() {
@@ -152,13 +160,18 @@ export function createWorkerPool(options: WorkerPoolOptions = {}): TroupeWorkerP
         const deadline = new Promise<void>((resolve) => {
           timer = setTimeout(resolve, deadlineMs);
         });
-        // Crashes during the drain send work to isolation, so wait for main first, then isolation.
+        // A crash during the drain sends work to isolation, and settling it may take a few
+        // microtasks after the main pool went idle: loop until both are idle at once.
         const drained = (async () => {
-          await main.idle();
-          await isolation?.idle();
+          do {
+            await main.idle();
+            await isolation?.idle();
+            await new Promise((resolve) => setImmediate(resolve));
+          } while (main.busy || isolation?.busy === true);
         })();
         await Promise.race([drained, deadline]);
         clearTimeout(timer);
+        destroyed = true;
         await Promise.all([main.destroy(), isolation?.destroy()]);
       })();
       return closing;
