@@ -9,6 +9,11 @@ export {
 } from './openai-compatible.js';
 export type { CreateLlmClientOptions, FetchLike } from './openai-compatible.js';
 export { parseRetryAfter } from './errors.js';
+export { buildNl2SqlMessages, parseNl2SqlAnswer, describeSchema } from './nl2sql-prompt.js';
+export type { Nl2SqlResult, Nl2SqlPromptInput, RepairContext } from './nl2sql-prompt.js';
+export { selectSchemaSlice, DEFAULT_SLICE_TABLES } from './schema-slice.js';
+export type { SchemaSliceOptions } from './schema-slice.js';
+export * from './offline/index.js';
 export type {
   ChatMessage,
   ChatOptions,
