@@ -99,7 +99,9 @@ function readValues(tokens: Token[], consumed: Set<number>): Filter[] {
       );
       if (fits.length > 0) {
         refs = fits;
-        consumed.add(j);
+        // "how many cancelled orders": the entity after the value is also what is counted.
+        const counted = j === i + 1 && kw(tokens[i - 1]) === 'count' && of(near, 'entity').length > 0;
+        if (!counted) consumed.add(j);
         break;
       }
     }

@@ -32,7 +32,8 @@ const RESERVED = new Set([
 ]);
 
 function quote(dialect: SqlDialect, name: string): string {
-  if (/^[a-z_][a-z0-9_]*$/.test(name) && !RESERVED.has(name)) return name;
+  // MySQL's parser reserves many common words (status, …): always quote there.
+  if (dialect !== 'mysql' && /^[a-z_][a-z0-9_]*$/.test(name) && !RESERVED.has(name)) return name;
   return dialect === 'mysql' ? `\`${name.replace(/`/g, '``')}\`` : `"${name.replace(/"/g, '""')}"`;
 }
 
