@@ -1,5 +1,5 @@
 // Benchmark of the worker pool (run: `pnpm exec tsx packages/runtime/src/workers/bench-pool.ts
-// [--threads N] [--n TASKS]`): tasks/s, p50/p99 latency and process CPU per task for the trivial
+// [--threads N] [--n TASKS] [--atomics disabled|sync|async]`): tasks/s, p50/p99 latency and process CPU per task for the trivial
 // JSON handler of research/peer-benchmarks.md, one at a time and saturated (batches of 1, 16, 64),
 // against a main-thread call of the same handler (bare, and through the worker runtime's context)
 // in the same run.
@@ -12,7 +12,11 @@ import { createWorkerPool } from './pool.js';
 import { createWorkerRuntime } from './worker-runtime.js';
 
 const { values } = parseArgs({
-  options: { threads: { type: 'string' }, n: { type: 'string', default: '100000' } },
+  options: {
+    threads: { type: 'string' },
+    n: { type: 'string', default: '100000' },
+    atomics: { type: 'string', default: 'disabled' },
+  },
 });
 const N = Number(values.n);
 
@@ -88,9 +92,10 @@ const bareCtx = {
 } as unknown as HandlerContext;
 const mainRuntime = createWorkerRuntime({ importModule: (url) => import(url) });
 
-const pool = createWorkerPool(
-  values.threads === undefined ? {} : { threads: Number(values.threads) },
-);
+const pool = createWorkerPool({
+  ...(values.threads === undefined ? {} : { threads: Number(values.threads) }),
+  atomics: values.atomics as 'disabled' | 'sync' | 'async',
+});
 const { threads, concurrentTasksPerWorker: ctpw } = pool.options;
 const capacity = threads * ctpw;
 const batchOf = (size: number): HandlerTask[] => Array.from({ length: size }, () => task);
@@ -122,7 +127,7 @@ for (const size of [1, 16, 64]) {
 await pool.close();
 
 console.log(
-  `node ${process.version}, threads ${threads}, concurrentTasksPerWorker ${ctpw}, N ${N}, payload ${body.length} B`,
+  `node ${process.version}, threads ${threads}, concurrentTasksPerWorker ${ctpw}, atomics ${pool.options.atomics}, N ${N}, payload ${body.length} B`,
 );
 console.log('| case | tasks/s | p50 (per run() call) | p99 | process CPU µs/task |');
 console.log('| --- | ---: | ---: | ---: | ---: |');

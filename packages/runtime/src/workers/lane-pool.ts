@@ -46,6 +46,7 @@ export interface LanePoolOptions {
   readonly maxBatchSize: number;
   readonly timeoutGraceMs: number;
   readonly loadTimeoutMs: number;
+  readonly atomics: 'disabled' | 'sync' | 'async';
   readonly resourceLimits: ResourceLimits | undefined;
   readonly workerFilename: string;
   readonly onWorkerError: (error: unknown) => void;
@@ -108,8 +109,7 @@ export class LanePool {
       // Our admission never lets more than `capacity` batches in, so this never rejects.
       maxQueue: this.capacity,
       idleTimeout: Infinity,
-      // The synchronous Atomics.wait loop would freeze handlers' background work between tasks.
-      atomics: 'disabled',
+      atomics: opts.atomics,
       recordTiming: false,
       workerData,
       ...(opts.resourceLimits === undefined ? {} : { resourceLimits: opts.resourceLimits }),

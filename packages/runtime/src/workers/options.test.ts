@@ -15,6 +15,7 @@ describe('worker pool options', () => {
       loadTimeoutMs: 30_000,
       isolationThreads: 1,
       closeDeadlineMs: 10_000,
+      atomics: 'disabled',
     });
     expect(existsSync(DEFAULT_POOL_OPTIONS.workerFilename)).toBe(true);
     expect(Object.isFrozen(DEFAULT_POOL_OPTIONS)).toBe(true);
@@ -63,6 +64,7 @@ describe('worker pool options', () => {
     ],
     [{ onWorkerError: 'x' as never }, 'onWorkerError', /must be a function/],
     [{ workerFilename: '' }, 'workerFilename', /must be a non-empty path/],
+    [{ atomics: 'on' as never }, 'atomics', /must be 'disabled', 'sync' or 'async', got "on"/],
   ])('refuses %j naming the option', (options, field, message) => {
     let caught: unknown;
     try {
