@@ -34,6 +34,8 @@ export type BatchResult =
       readonly kind: 'died';
       readonly reason: string;
       readonly errorCode?: string;
+      /** The batch could not be posted to a thread (a value structured clone refuses). */
+      readonly unclonable: boolean;
       readonly verdicts: readonly Verdict[];
       readonly elapsedMs: number;
     }
@@ -67,14 +69,14 @@ interface Waiting {
   readonly done: (result: BatchResult) => void;
 }
 
-function crashDetails(err: unknown): { reason: string; errorCode?: string } {
-  if (err instanceof Error) {
-    const code = (err as { code?: unknown }).code;
-    return typeof code === 'string'
-      ? { reason: err.message, errorCode: code }
-      : { reason: err.message };
-  }
-  return { reason: String(err) };
+function crashDetails(err: unknown): { reason: string; errorCode?: string; unclonable: boolean } {
+  if (!(err instanceof Error)) return { reason: String(err), unclonable: false };
+  const code = (err as { code?: unknown }).code;
+  // postMessage refused the batch: nothing ran and no worker died.
+  const unclonable = err.name === 'DataCloneError';
+  return typeof code === 'string'
+    ? { reason: err.message, errorCode: code, unclonable }
+    : { reason: err.message, unclonable };
 }
 
 export class LanePool {

@@ -122,6 +122,20 @@ describe('worker pool: handlers in worker threads', () => {
     });
   });
 
+  it('refuses, alone and without a crash, a task that cannot be sent to a thread', async () => {
+    const before = pool.stats().replaced;
+    const [fine, unclonable] = await pool.run([
+      makeTask('sleep', { ms: 1 }),
+      makeTask('sleep', { ms: 1 }, { config: { callback: () => 1 } }),
+    ]);
+    expect(fine).toMatchObject({ ok: true, isolated: true });
+    expect(failed(unclonable)).toMatchObject({ code: ErrorCode.InvalidOption, retryable: false });
+    expect(failed(unclonable).message).toMatch(
+      /cannot be sent to a worker thread: .*could not be cloned/,
+    );
+    expect(pool.stats().replaced).toBe(before);
+  });
+
   it('resolves an empty batch at once', async () => {
     expect(await pool.run([])).toEqual([]);
   });

@@ -95,6 +95,8 @@ export function createWorkerPool(options: WorkerPoolOptions = {}): TroupeWorkerP
     const result = await isolationPool().submit([task]);
     if (result.kind === 'done') return { ...result.outcomes[0]!, isolated: true };
     if (result.kind === 'closed') return closedOutcome();
+    if (result.unclonable)
+      return invalidTaskOutcome('task', `cannot be sent to a worker thread: ${result.reason}`);
     return (
       blame(task, result.verdicts[0]!, result, true) ??
       crashOutcome(result.reason, result.errorCode, result.elapsedMs)
