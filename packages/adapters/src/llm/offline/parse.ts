@@ -100,7 +100,8 @@ function readValues(tokens: Token[], consumed: Set<number>): Filter[] {
       if (fits.length > 0) {
         refs = fits;
         // "how many cancelled orders": the entity after the value is also what is counted.
-        const counted = j === i + 1 && kw(tokens[i - 1]) === 'count' && of(near, 'entity').length > 0;
+        const counted =
+          j === i + 1 && kw(tokens[i - 1]) === 'count' && of(near, 'entity').length > 0;
         if (!counted) consumed.add(j);
         break;
       }

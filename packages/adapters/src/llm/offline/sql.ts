@@ -138,6 +138,11 @@ function planFrom(model: SemanticModel, base: string, query: Query): Plan | unde
 }
 
 function choosePlan(model: SemanticModel, query: Query): Plan {
+  if (needsDate(query) && model.dates.length === 0)
+    throw new Refuse({
+      kind: 'error',
+      reason: 'this database has no date column to filter or group by',
+    });
   const m = query.metric;
   const home = m.kind === 'count' ? m.entity.table : m.measure.table;
   const direct = planFrom(model, home, query);
@@ -204,9 +209,9 @@ function build(model: SemanticModel, query: Query, dialect: SqlDialect): string 
   const addGroup = (g: Group): void => {
     if (g.kind === 'grain') {
       const e = grainExpr(dialect, g.grain, col(plan.date!.table, plan.date!.column));
-      select.push(`${e} AS ${g.grain}`);
+      select.push(`${e} AS ${q(g.grain)}`);
       groupBy.push(e);
-      aliases.push(g.grain);
+      aliases.push(q(g.grain));
     } else if (g.kind === 'dim') {
       select.push(`${col(g.dim.table, g.dim.column)} AS ${q(g.dim.alias)}`);
       groupBy.push(col(g.dim.table, g.dim.column));

@@ -148,7 +148,8 @@ const rules: Rule[] = [
     },
   ],
   [
-    /\b(?:in |during |for )?(?:the )?(?:year )?((?:19|20)\d{2})\b/g,
+    // Not a year inside a date (`2026-02-30` is a bad date, not "2026").
+    /\b(?:in |during |for )?(?:the )?(?:year )?((?:19|20)\d{2})\b(?!-\d)/g,
     (m) => {
       const y = Number(m[1]);
       return { from: iso(y, 1), to: iso(y + 1, 1), phrase: `${y}` };
