@@ -4,3 +4,4 @@ export * from './transport/index.js';
 export * from './workers/index.js';
 export * from './pipeline/index.js';
 export * from './node/index.js';
+export * from './workspace/index.js';
