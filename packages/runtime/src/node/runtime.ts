@@ -78,6 +78,15 @@ export interface Runtime {
   ): Promise<{ request: CloudEvent; result: CloudEvent }>;
   /** Status and counters of every running agent, by name. */
   agents(): AgentStatus[];
+  /** The manifests (every kind) of the last successful `apply`, in order; empty before it. */
+  manifests(): readonly LoadedManifest[];
+  /**
+   * Call `listener` after every successful `apply` (MCP tool lists, caches). Returns the
+   * unsubscribe function. A listener that throws is ignored.
+   */
+  onApplied(
+    listener: (manifests: readonly LoadedManifest[], plan: ApplyResult) => void,
+  ): () => void;
   /** Stop fetching, drain in-flight work up to `deadlineMs`, close the pool and the transport. */
   close(options?: { deadlineMs?: number }): Promise<void>;
 }
@@ -102,6 +111,10 @@ export function createRuntime(input: CreateRuntimeInput): Runtime {
   const drainMs = options.drainMs ?? 10_000;
   let applying: Promise<unknown> = Promise.resolve();
   let closed = false;
+  let applied: readonly LoadedManifest[] = [];
+  const appliedListeners = new Set<
+    (manifests: readonly LoadedManifest[], plan: ApplyResult) => void
+  >();
 
   function assertOpen(): void {
     if (closed)
@@ -167,6 +180,14 @@ export function createRuntime(input: CreateRuntimeInput): Runtime {
         startRunner(byName.get(name)!, desired.get(name)!),
       ),
     );
+    applied = [...manifests];
+    for (const listener of appliedListeners) {
+      try {
+        listener(applied, plan);
+      } catch {
+        // A listener's failure must not turn a successful apply into a failed one.
+      }
+    }
     log.info(
       `applied: ${plan.start.length} started, ${plan.restart.length} restarted, ${plan.stop.length} stopped, ${plan.unchanged.length} unchanged`,
       { ...plan },
@@ -237,6 +258,15 @@ export function createRuntime(input: CreateRuntimeInput): Runtime {
 
     agents() {
       return [...runners.values()].map((e) => e.runner.status());
+    },
+
+    manifests() {
+      return applied;
+    },
+
+    onApplied(listener) {
+      appliedListeners.add(listener);
+      return () => void appliedListeners.delete(listener);
     },
 
     async close(closeOptions = {}) {
