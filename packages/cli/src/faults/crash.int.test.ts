@@ -119,10 +119,12 @@ describeWithRedis('fault suite: crashes, zombies, Redis restarts', () => {
       const jobs = 600;
       let pause: Promise<void> | undefined;
       // 30 ms of work per job keeps several jobs in flight on each node when `a` freezes.
-      await produce(producer, jobs, 150, { workMs: 30 }, async (i) => {
-        if (i !== 150) return;
-        a.signal('SIGSTOP');
-        pause = sleep(visibilityTimeoutMs * 2 + 1000).then(() => a.signal('SIGCONT'));
+      await produce(producer, jobs, 150, { workMs: 30 }, (i) => {
+        if (i === 150) {
+          a.signal('SIGSTOP');
+          pause = sleep(visibilityTimeoutMs * 2 + 1000).then(() => a.signal('SIGCONT'));
+        }
+        return Promise.resolve();
       });
       await pause;
       const tally = await waitAllDone(client, streamKey(ns)('JobDone'), producer.published, 90_000);
