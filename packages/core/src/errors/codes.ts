@@ -51,6 +51,12 @@ export const ErrorCode = {
   LlmError: 'LLM_ERROR',
   /** An LLM call ran past its timeout or the caller's signal aborted it. Retryable. data: { timeoutMs, aborted, baseUrl, model }. */
   LlmTimeout: 'LLM_TIMEOUT',
+  /** An admin API request lacked the bearer token or carried a wrong one. data: none. */
+  Unauthorized: 'UNAUTHORIZED',
+  /** A malformed request to the admin API (invalid JSON, missing or mistyped field). data: { field? }. */
+  BadRequest: 'BAD_REQUEST',
+  /** An event type that is not declared `entry: true` was published from outside. data: { type }. */
+  NotEntryType: 'NOT_ENTRY_TYPE',
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
