@@ -57,6 +57,8 @@ export const ErrorCode = {
   BadRequest: 'BAD_REQUEST',
   /** An event type that is not declared `entry: true` was published from outside. data: { type }. */
   NotEntryType: 'NOT_ENTRY_TYPE',
+  /** A handler asked for a capability it may not use or that is not available: a connection its agent does not list in `spec.connections`, one of the wrong type, a workspace the runtime was not given, MCP tools before MCP support. Not retryable. data: { capability: 'sql'|'llm'|'tools'|'workspace', name?, reason: 'not-listed'|'unknown-connection'|'wrong-type'|'not-configured'|'unsupported' }. */
+  CapabilityUnavailable: 'CAPABILITY_UNAVAILABLE',
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];

@@ -2,6 +2,12 @@
 // `createTestContext()` implements it for unit tests of handlers. Capabilities that later
 // packages provide (workspace, sql, tools, llm) are typed here so handlers compile against core.
 import type { CloudEvent } from '../envelope/event.js';
+import type {
+  LlmCapability,
+  SqlCapability,
+  ToolsCapability,
+  WorkspaceCapability,
+} from './capabilities.js';
 
 export interface Logger {
   debug(message: string, fields?: Record<string, unknown>): void;
@@ -32,6 +38,20 @@ export interface HandlerContext<TConfig extends Record<string, unknown> = Record
    * with the input's acknowledgement only when the handler returns without throwing.
    */
   emit(type: string, data: unknown, options?: EmitOptions): void;
+  /**
+   * The shared workspace, bound to the event's correlation id. Throws CAPABILITY_UNAVAILABLE on
+   * use when the runtime has no workspace store.
+   */
+  readonly workspace: WorkspaceCapability;
+  /**
+   * The guarded SQL connection `name` (a `type: sql` Connection the agent lists in
+   * `spec.connections`), created on first use and reused. Throws CAPABILITY_UNAVAILABLE otherwise.
+   */
+  sql(name: string): SqlCapability;
+  /** The LLM connection `name` (`type: llm`, listed in `spec.connections`), like `sql`. */
+  llm(name: string): LlmCapability;
+  /** MCP tools of the agent's `type: mcp` connections. */
+  readonly tools: ToolsCapability;
 }
 
 /** A handler module's default export. */

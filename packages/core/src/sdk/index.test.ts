@@ -4,5 +4,11 @@ import { expect, it } from 'vitest';
 import * as sdk from './index.js';
 
 it('exports exactly the documented SDK API', () => {
-  expect(Object.keys(sdk).sort()).toEqual(['createTestContext', 'defineAgent', 'runHandler']);
+  expect(Object.keys(sdk).sort()).toEqual([
+    'capabilityUnavailable',
+    'createMemoryWorkspace',
+    'createTestContext',
+    'defineAgent',
+    'runHandler',
+  ]);
 });

@@ -7,7 +7,15 @@ import { createEvent, deriveEvent } from '../envelope/event.js';
 import type { CloudEvent } from '../envelope/event.js';
 import { ErrorCode } from '../errors/codes.js';
 import { TroupeError } from '../errors/troupe-error.js';
+import type {
+  LlmCapability,
+  SqlCapability,
+  ToolsCapability,
+  WorkspaceCapability,
+} from './capabilities.js';
+import { capabilityUnavailable } from './capability-errors.js';
 import type { EmitOptions, Handler, HandlerContext, Logger } from './context.js';
+import { createMemoryWorkspace } from './memory-workspace.js';
 
 /** One `ctx.emit` call as recorded (data is the JSON copy consumers will receive). */
 export interface RecordedEmission {
@@ -45,6 +53,20 @@ export interface TestContextOptions<
   timeoutMs?: number;
   /** Clock for the built input event and derived events' `time`. Default `Date.now`. */
   now?: () => number;
+  /**
+   * `ctx.sql(name)` answers: fakes or real clients by connection name. Another name throws
+   * CAPABILITY_UNAVAILABLE (reason `not-listed`), as the runtime does. Default: none.
+   */
+  sql?: Readonly<Record<string, SqlCapability>>;
+  /** `ctx.llm(name)` answers, like `sql`. Default: none. */
+  llm?: Readonly<Record<string, LlmCapability>>;
+  /**
+   * `ctx.workspace`. Default: a fresh in-memory workspace bound to the event's correlation id.
+   * Pass `createMemoryWorkspace(correlationId)` (or one view's `of(…)`) to share one between runs.
+   */
+  workspace?: WorkspaceCapability;
+  /** `ctx.tools`. Default: one whose `call` throws CAPABILITY_UNAVAILABLE (reason `not-listed`). */
+  tools?: ToolsCapability;
 }
 
 export interface TestContext<
@@ -137,6 +159,32 @@ export function createTestContext<
     error: logAt('error'),
   };
 
+  const lookup =
+    <C>(capability: 'sql' | 'llm', table: Readonly<Record<string, C>> | undefined) =>
+    (name: string): C => {
+      const found = table !== undefined && Object.hasOwn(table, name) ? table[name] : undefined;
+      if (found === undefined)
+        throw capabilityUnavailable(
+          capability,
+          'not-listed',
+          `agent ${agent} may not use connection ${JSON.stringify(name)}: the test context has no ${capability} connection of that name`,
+          name,
+        );
+      return found;
+    };
+  const tools: ToolsCapability = options.tools ?? {
+    call: (connection) =>
+      Promise.reject(
+        capabilityUnavailable(
+          'tools',
+          'not-listed',
+          `agent ${agent} may not use connection ${JSON.stringify(connection)}: the test context has no tools`,
+          connection,
+        ),
+      ),
+  };
+  let workspace = options.workspace;
+
   const ctx: HandlerContext<TConfig> = {
     event,
     attempt,
@@ -144,6 +192,12 @@ export function createTestContext<
     signal: controller.signal,
     config: Object.freeze({ ...(options.config ?? {}) }) as Readonly<TConfig>,
     log,
+    sql: lookup('sql', options.sql),
+    llm: lookup('llm', options.llm),
+    tools,
+    get workspace() {
+      return (workspace ??= createMemoryWorkspace(event.correlationid, { createdBy: agent, now }));
+    },
     emit(type: string, data: unknown, emitOptions?: EmitOptions): void {
       if (typeof type !== 'string' || type === '')
         throw new TroupeError(ErrorCode.InvalidOption, 'emit: type must be a non-empty string', {
