@@ -15,6 +15,7 @@ import type {
 } from './conformance-kit.js';
 import { defineCoreCases } from './conformance-core.js';
 import { defineFailureCases } from './conformance-failures.js';
+import { defineReplayCases } from './conformance-replay.js';
 
 let runSeq = 0;
 
@@ -79,6 +80,7 @@ export async function runTransportConformance(
     });
     defineCoreCases(vitest, kit);
     defineFailureCases(vitest, kit);
+    defineReplayCases(vitest, kit);
   });
 }
 

@@ -164,6 +164,13 @@ export interface Transport {
    * attempt counting restarted; removes them from the dead-letter stream. Returns how many.
    */
   redrive(group: string, ids?: readonly string[]): Promise<number>;
+  /**
+   * Re-deliver `events` (e.g. from the archive) to the group `group` only, ids unchanged, as
+   * new attempts (attempt 1) through the group's private retry path. The group's done marker
+   * of each id is cleared first, otherwise dedupe would drop the replay. Other groups see
+   * nothing. A group that has not joined yet gets them when it joins. Returns how many.
+   */
+  replay(group: string, events: readonly CloudEvent[]): Promise<number>;
   /** Delete dead letters (all, or the given ids). Returns how many. */
   purgeDeadLetters(group: string, ids?: readonly string[]): Promise<number>;
   stats(group: string, types: readonly string[]): Promise<GroupStats>;

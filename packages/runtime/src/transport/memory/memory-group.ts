@@ -400,6 +400,16 @@ export class MemoryGroup {
     return chosen.length;
   }
 
+  /** Clear the done markers of `events` and schedule them now, attempt 1 (archive replay). */
+  replay(events: readonly CloudEvent[]): number {
+    const now = this.hooks.now();
+    for (const e of events) {
+      this.done.delete(e.id);
+      this.schedule(e, 1, now);
+    }
+    return events.length;
+  }
+
   purge(ids?: readonly string[]): number {
     if (!ids) {
       const n = this.letters.size;

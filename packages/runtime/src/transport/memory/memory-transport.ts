@@ -123,17 +123,22 @@ class MemoryTransport implements Transport {
     }
   }
 
-  async consume(options: ConsumerOptions): Promise<Consumer> {
-    this.assertOpen();
-    const o = validateConsumerOptions(options);
-    let group = this.groups.get(o.group);
+  private group(name: string): MemoryGroup {
+    let group = this.groups.get(name);
     if (!group) {
-      group = new MemoryGroup(o.group, this.dedupeWindowMs, {
+      group = new MemoryGroup(name, this.dedupeWindowMs, {
         append: (e) => this.append(e),
         now: this.now,
       });
-      this.groups.set(o.group, group);
+      this.groups.set(name, group);
     }
+    return group;
+  }
+
+  async consume(options: ConsumerOptions): Promise<Consumer> {
+    this.assertOpen();
+    const o = validateConsumerOptions(options);
+    const group = this.group(o.group);
     for (const type of o.types) {
       const s = this.stream(type);
       if (group.cursors.has(s)) continue;
@@ -178,6 +183,12 @@ class MemoryTransport implements Transport {
 
   async redrive(group: string, ids?: readonly string[]): Promise<number> {
     return this.groups.get(group)?.redrive(ids) ?? 0;
+  }
+
+  async replay(group: string, events: readonly CloudEvent[]): Promise<number> {
+    this.assertOpen();
+    // A group that has not joined yet is created now and gets them when a consumer joins.
+    return events.length ? this.group(group).replay(events) : 0;
   }
 
   async purgeDeadLetters(group: string, ids?: readonly string[]): Promise<number> {

@@ -242,6 +242,20 @@ class RedisStreamsTransport implements RedisTransport {
     });
   }
 
+  replay(group: string, events: readonly CloudEvent[]): Promise<number> {
+    return this.wrap('replay', async () => {
+      if (!events.length) return 0;
+      const window = String(Math.max(1, Math.ceil(this.s.dedupeWindowMs / 1000)));
+      const r = await runScript(
+        this.cmd,
+        SCRIPTS.replay,
+        [this.keys.retry(group)],
+        [this.keys.donePrefix(group), window, ...events.flatMap((e) => [e.id, JSON.stringify(e)])],
+      );
+      return Number(r);
+    });
+  }
+
   purgeDeadLetters(group: string, ids?: readonly string[]): Promise<number> {
     return this.wrap('purgeDeadLetters', async () => {
       const key = this.keys.dlq(group);

@@ -169,6 +169,24 @@ return #entries
 `;
 
 /**
+ * replay archived events to one group: clear their done markers and append them to the group's
+ * retry stream as attempt 1. KEYS[1] retry stream. ARGV: donePrefix, windowS, then
+ * (eventId, eventJson) pairs. Returns the number appended.
+ */
+const REPLAY = `${PRELUDE}
+local prefix, w = ARGV[1], tonumber(ARGV[2])
+local cur, prev = done_keys(prefix, w)
+local n = 0
+for i = 3, #ARGV, 2 do
+  redis.call('SREM', cur, ARGV[i])
+  redis.call('SREM', prev, ARGV[i])
+  redis.call('XADD', KEYS[1], '*', 'e', ARGV[i + 1], 'a', '1')
+  n = n + 1
+end
+return n
+`;
+
+/**
  * trim one event stream below the oldest entry any group still needs: its oldest pending
  * entry, or the first entry after its last-delivered id. Consumers with nothing pending that
  * were idle longer than ARGV[1] ms are deleted; a consumer with pending entries never is.
@@ -229,6 +247,7 @@ export const SCRIPTS = {
   reclaim: script('reclaim', RECLAIM),
   heartbeat: script('heartbeat', HEARTBEAT),
   redrive: script('redrive', REDRIVE),
+  replay: script('replay', REPLAY),
   trim: script('trim', TRIM),
 } as const;
 
