@@ -18,6 +18,7 @@ import { createCommitter, type Committer, type SettleResult } from './committer.
 import { matchesSubscriptions } from './filter.js';
 import { checkHops } from './hop-guard.js';
 import type { NodeSlots } from './node-slots.js';
+import { reportOutcome, type OutcomeListener } from './outcome-hook.js';
 import type { ResolvedAgent, ResolvedPipelineOptions } from './options.js';
 import { reject, type Rejection } from './rejection.js';
 import type { SchemaRegistry } from './schema-guard.js';
@@ -64,6 +65,8 @@ export interface AgentRunnerOptions {
   readonly now?: () => number;
   /** Injected randomness (retry jitter). Default `Math.random`. */
   readonly random?: () => number;
+  /** Called after every settlement (the event archive listens). Default: none. */
+  readonly onOutcome?: OutcomeListener;
 }
 
 const silent: Logger = { debug() {}, info() {}, warn() {}, error() {} };
@@ -325,6 +328,7 @@ export class AgentRunner {
           () =>
             outcome.ok ? committer.succeed(d, outcome.emissions) : committer.fail(d, outcome.error),
           ticket,
+          outcome.durationMs,
         );
       }),
     );
@@ -335,12 +339,27 @@ export class AgentRunner {
     d: Delivery,
     settle: () => Promise<SettleResult>,
     ticket?: GateTicket,
+    durationMs = 0,
   ): Promise<void> {
     try {
       if (this.#abandoned) return;
       const result = await settle();
       if (ticket) this.#gate.report(ticket, result.handlerOk);
       this.#count(result, ticket !== undefined);
+      if (this.#o.onOutcome)
+        reportOutcome(this.#o.onOutcome, {
+          agent: this.agent.name,
+          kind: 'agent',
+          nodeId: this.#o.nodeId,
+          event: d.event,
+          attempt: d.attempt,
+          durationMs,
+          settlement: result.settlement,
+          ok: result.handlerOk,
+          ...(result.error ? { error: result.error } : {}),
+          ...(result.deadLetterReason ? { deadLetterReason: result.deadLetterReason } : {}),
+          at: (this.#o.now ?? Date.now)(),
+        });
       if (result.settlement === 'dead-lettered' || (!result.handlerOk && result.error))
         this.#logFailure(d, result.settlement, result.error);
     } catch (err) {

@@ -11,7 +11,7 @@ import {
   type RetryPolicy,
   type SerializedError,
 } from '@troupe/core';
-import type { Consumer, Delivery, Transport } from '../transport/contract.js';
+import type { Consumer, DeadLetterReason, Delivery, Transport } from '../transport/contract.js';
 import type { Emission } from '../workers/contract.js';
 import { checkBudget } from './budget.js';
 import type { Rejection } from './rejection.js';
@@ -25,6 +25,8 @@ export interface SettleResult {
   /** False when the handler's attempt counts as failed (breaker, counters). */
   readonly handlerOk: boolean;
   readonly error?: SerializedError;
+  /** Why, when the settlement is `dead-lettered`. */
+  readonly deadLetterReason?: DeadLetterReason;
 }
 
 export interface CommitterOptions {
@@ -90,7 +92,12 @@ export function createCommitter(o: CommitterOptions): Committer {
           attempts: delivery.attempt,
           error,
         });
-        return { settlement: 'dead-lettered', handlerOk: false, error };
+        return {
+          settlement: 'dead-lettered',
+          handlerOk: false,
+          error,
+          deadLetterReason: 'undeclared-emission',
+        };
       }
       const events = deriveEmissions(delivery.event, o.agent, emissions, o.now);
       const over = await checkBudget(
@@ -106,7 +113,12 @@ export function createCommitter(o: CommitterOptions): Committer {
       );
       if (over) {
         await committer.reject(delivery, over, delivery.attempt);
-        return { settlement: 'dead-lettered', handlerOk: true, error: over.error };
+        return {
+          settlement: 'dead-lettered',
+          handlerOk: true,
+          error: over.error,
+          deadLetterReason: over.reason,
+        };
       }
       const result = await o.consumer.commit(delivery, events);
       return { settlement: result, handlerOk: true };
@@ -123,7 +135,12 @@ export function createCommitter(o: CommitterOptions): Committer {
         attempts: delivery.attempt,
         error,
       });
-      return { settlement: 'dead-lettered', handlerOk: false, error };
+      return {
+        settlement: 'dead-lettered',
+        handlerOk: false,
+        error,
+        deadLetterReason: decision.reason,
+      };
     },
 
     async reject(delivery, rejection, attempts) {
@@ -132,7 +149,12 @@ export function createCommitter(o: CommitterOptions): Committer {
         { reason: rejection.reason, attempts, error: rejection.error },
         rejection.emissions ?? [],
       );
-      return { settlement: 'dead-lettered', handlerOk: true, error: rejection.error };
+      return {
+        settlement: 'dead-lettered',
+        handlerOk: true,
+        error: rejection.error,
+        deadLetterReason: rejection.reason,
+      };
     },
 
     async skip(delivery) {

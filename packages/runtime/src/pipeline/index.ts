@@ -22,6 +22,8 @@ export type { Committer, CommitterOptions, Settlement, SettleResult } from './co
 export type { Rejection } from './rejection.js';
 export { SystemEventType, systemEvent } from './system-events.js';
 export { NodeSlots } from './node-slots.js';
+export { reportOutcome } from './outcome-hook.js';
+export type { HandlingOutcome, OutcomeListener, OutcomeSettlement } from './outcome-hook.js';
 export { AgentRunner } from './agent-runner.js';
 export type {
   AgentCounters,
