@@ -23,7 +23,12 @@ import {
 } from '../pipeline/options.js';
 import { SchemaRegistry } from '../pipeline/schema-guard.js';
 import type { Transport } from '../transport/contract.js';
-import type { WorkerPool } from '../workers/contract.js';
+import {
+  CapabilityRegistry,
+  privateSqliteWorkspace,
+  withCapabilities,
+} from '../workers/capability-grants.js';
+import type { WorkerPool, WorkspaceTarget } from '../workers/contract.js';
 import { createWorkerPool, type WorkerPoolOptions } from '../workers/index.js';
 import { agentFingerprint, planReconcile, type ReconcilePlan } from './reconcile.js';
 import { waitForEvent, type PendingWait } from './wait-for.js';
@@ -39,6 +44,12 @@ export interface RuntimeOptions extends PipelineOptions {
   now?: () => number;
   /** Injected randomness (retry jitter). Default `Math.random`. */
   random?: () => number;
+  /**
+   * Where handlers' `ctx.workspace` lives; every worker thread opens its own store connection.
+   * Default: an SQLite file in a temporary directory private to this node, removed on `close()`
+   * (nodes that share work on Redis should pass `{ kind: 'redis', url }`). `false`: none.
+   */
+  workspace?: WorkspaceTarget | false;
 }
 
 export interface CreateRuntimeInput {
@@ -104,7 +115,12 @@ export function createRuntime(input: CreateRuntimeInput): Runtime {
   const log = options.log ?? silent;
   const nodeId = input.nodeId ?? defaultNodeId();
   const { transport } = input;
-  const pool = input.pool ?? createWorkerPool(options.pool);
+  const privateWorkspace = options.workspace === undefined ? privateSqliteWorkspace() : undefined;
+  const capabilities = new CapabilityRegistry(
+    options.workspace === false ? undefined : (options.workspace ?? privateWorkspace?.target),
+  );
+  // Each task gets its agent's connections and workspace target (workers/capability-grants.ts).
+  const pool = withCapabilities(input.pool ?? createWorkerPool(options.pool), capabilities);
   const schemas = new SchemaRegistry();
   const slots = new NodeSlots(pipeline.maxInFlight);
   const runners = new Map<string, { runner: AgentRunner; fingerprint: string }>();
@@ -171,6 +187,7 @@ export function createRuntime(input: CreateRuntimeInput): Runtime {
         (m): m is LoadedManifest<EventTypeManifest> => m.manifest.kind === 'EventType',
       ),
     );
+    capabilities.update(manifests);
     const running = new Map([...runners].map(([name, e]) => [name, e.fingerprint]));
     const plan = planReconcile(running, desired);
     const byName = new Map(agents.map((a) => [a.name, a]));
@@ -279,6 +296,7 @@ export function createRuntime(input: CreateRuntimeInput): Runtime {
       );
       await pool.close(Math.max(0, deadline - Date.now()));
       await transport.close();
+      privateWorkspace?.dispose();
     },
   };
   return runtime;

@@ -1,6 +1,6 @@
 // What the agent pipeline asks of the worker pool: run handler invocations off the main thread
 // and report one outcome per invocation. Plain data both ways (postMessage-safe).
-import type { CloudEvent, SerializedError } from '@troupe/core';
+import type { CloudEvent, ConnectionSpec, SerializedError } from '@troupe/core';
 
 /** One handler invocation. */
 export interface HandlerTask {
@@ -14,6 +14,35 @@ export interface HandlerTask {
   readonly timeoutMs: number;
   /** The agent's `spec.config`. */
   readonly config: Readonly<Record<string, unknown>>;
+  /**
+   * What `ctx.sql` / `ctx.llm` / `ctx.tools` / `ctx.workspace` may reach. Absent: no connection
+   * and no workspace (every capability throws CAPABILITY_UNAVAILABLE).
+   */
+  readonly capabilities?: TaskCapabilities;
+}
+
+/** One Connection an agent may use, as its manifest declared it. */
+export interface ConnectionGrant {
+  readonly spec: ConnectionSpec;
+  /** Directory of the Connection's manifest file: relative SQLite filenames resolve from it. */
+  readonly baseDir: string;
+}
+
+/** Where `ctx.workspace` lives. Each worker thread opens its own store connection to it. */
+export type WorkspaceTarget =
+  | { readonly kind: 'redis'; readonly url: string; readonly namespace?: string }
+  | { readonly kind: 'sqlite'; readonly filename: string }
+  | { readonly kind: 'postgres'; readonly connection: string };
+
+/** The capabilities of one agent, resolved by the runtime from the applied manifests. */
+export interface TaskCapabilities {
+  /** The agent's `spec.connections`, in order. */
+  readonly listed: readonly string[];
+  /** Listed names that have a Connection manifest. */
+  readonly connections: Readonly<Record<string, ConnectionGrant>>;
+  /** The manifest's project root. */
+  readonly projectRoot?: string;
+  readonly workspace?: WorkspaceTarget;
 }
 
 /** What a handler asked to emit, in order. The pipeline derives envelopes (ids) from these. */

@@ -1,12 +1,22 @@
 // Worker side: the HandlerContext of one invocation (DESIGN.md §5). It collects the handler's
 // emissions and log records as plain JSON data (so the batch result always survives
 // postMessage), and owns the invocation's deadline: `ctx.signal` is created on first use and
-// aborts at `timeoutMs` after the invocation began.
+// aborts at `timeoutMs` after the invocation began. Capabilities (`sql`, `llm`, `tools`,
+// `workspace`) are delegated to the thread's CapabilityHost, checked against the task's grants.
 // Written as a class with prototype members on purpose: tsx compiles with esbuild's keepNames,
 // which wraps every named closure in a defineProperty call, and per-invocation closures cost
 // several µs each under tsx. `emit` is bound once so that `const { emit } = ctx` still works.
 import { ErrorCode, TroupeError } from '@troupe/core';
-import type { EmitOptions, HandlerContext, Logger } from '@troupe/core';
+import type {
+  EmitOptions,
+  HandlerContext,
+  LlmCapability,
+  Logger,
+  SqlCapability,
+  ToolsCapability,
+  WorkspaceCapability,
+} from '@troupe/core';
+import type { CapabilityHost } from './capability-host.js';
 import type { Emission, HandlerTask, LogRecord } from './contract.js';
 
 /** Log records kept per invocation; later ones are counted and summarised in one record. */
@@ -58,9 +68,15 @@ export class Invocation implements HandlerContext {
   #controller: AbortController | undefined;
   #timer: NodeJS.Timeout | undefined;
   #log: Logger | undefined;
+  readonly #task: HandlerTask;
+  readonly #host: CapabilityHost;
+  #tools: ToolsCapability | undefined;
+  #workspace: WorkspaceCapability | undefined;
 
   /** `startedAt` is `performance.now()` when the invocation began. */
-  constructor(task: HandlerTask, startedAt: number) {
+  constructor(task: HandlerTask, startedAt: number, host: CapabilityHost) {
+    this.#task = task;
+    this.#host = host;
     this.event = task.event;
     this.attempt = task.attempt;
     this.agent = task.agent;
@@ -87,6 +103,22 @@ export class Invocation implements HandlerContext {
       else this.#timer = setTimeout(this.#abort.bind(this), remaining);
     }
     return this.#controller.signal;
+  }
+
+  sql(name: string): SqlCapability {
+    return this.#host.sql(this.#task, name);
+  }
+
+  llm(name: string): LlmCapability {
+    return this.#host.llm(this.#task, name);
+  }
+
+  get tools(): ToolsCapability {
+    return (this.#tools ??= this.#host.tools(this.#task, () => this.signal));
+  }
+
+  get workspace(): WorkspaceCapability {
+    return (this.#workspace ??= this.#host.workspace(this.#task));
   }
 
   /** True once the deadline has passed (checked against the clock, not only the timer). */

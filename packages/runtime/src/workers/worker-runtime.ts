@@ -6,6 +6,7 @@ import type { SerializedError } from '@troupe/core';
 import type { HandlerOutcome, HandlerTask } from './contract.js';
 import { createHandlerLoader } from './handler-loader.js';
 import type { HandlerLoader, LoadedHandler, ModuleImporter } from './handler-loader.js';
+import { CapabilityHost } from './capability-host.js';
 import { Invocation } from './handler-context.js';
 import {
   SLOT_STARTED,
@@ -23,6 +24,8 @@ export interface WorkerRuntimeOptions {
   readonly slots?: Int32Array;
   /** Reported in the slot table. Default 0. */
   readonly threadId?: number;
+  /** The thread's capabilities (connections, workspace). Default: a new CapabilityHost. */
+  readonly capabilities?: CapabilityHost;
 }
 
 export interface WorkerRuntime {
@@ -135,13 +138,16 @@ function invoke(
  */
 function runOne(
   loader: HandlerLoader,
+  host: CapabilityHost,
   task: HandlerTask,
   slots: Int32Array | undefined,
   slot: number,
   threadId: number,
 ): Settled {
   const base = slot * SLOT_WORDS;
-  const handler = loader.cached(task.handlerPath);
+  // Adapter modules load with the handler module, on the same uncharged Loading clock.
+  const preparing = host.prepare(task);
+  const handler = preparing === undefined ? loader.cached(task.handlerPath) : undefined;
   if (slots !== undefined) {
     // The start time is written before the state, so the watchdog never pairs a state with an
     // older start. Loading a module is not charged to the handler's timeoutMs (tsx compiles it
@@ -156,17 +162,21 @@ function runOne(
   }
   if (handler !== undefined) {
     const started = performance.now();
-    return invoke(handler, new Invocation(task, started), task, started, slots, base);
+    return invoke(handler, new Invocation(task, started, host), task, started, slots, base);
   }
   const loadStarted = performance.now();
-  return loader.load(task.handlerPath).then(
+  const loading =
+    preparing === undefined
+      ? loader.load(task.handlerPath)
+      : Promise.all([loader.load(task.handlerPath), preparing]).then(([loaded]) => loaded);
+  return loading.then(
     (loaded) => {
       if (slots !== undefined) {
         Atomics.store(slots, base + SLOT_STARTED, clock32());
         Atomics.store(slots, base + SLOT_STATE, SlotState.Running);
       }
       const started = performance.now();
-      return invoke(loaded, new Invocation(task, started), task, started, slots, base);
+      return invoke(loaded, new Invocation(task, started, host), task, started, slots, base);
     },
     (err: unknown): HandlerOutcome => {
       if (slots !== undefined) Atomics.store(slots, base + SLOT_STATE, SlotState.Settled);
@@ -182,6 +192,7 @@ function runOne(
 
 export function createWorkerRuntime(options: WorkerRuntimeOptions): WorkerRuntime {
   const loader = createHandlerLoader(options.importModule);
+  const host = options.capabilities ?? new CapabilityHost();
   const threadId = options.threadId ?? 0;
   const slots = options.slots;
   return {
@@ -189,7 +200,7 @@ export function createWorkerRuntime(options: WorkerRuntimeOptions): WorkerRuntim
       const out = new Array<HandlerOutcome>(tasks.length);
       let pending: Promise<void>[] | undefined;
       for (let i = 0; i < tasks.length; i++) {
-        const settled = runOne(loader, tasks[i]!, slots, slotBase + i, threadId);
+        const settled = runOne(loader, host, tasks[i]!, slots, slotBase + i, threadId);
         if (settled instanceof Promise)
           (pending ??= []).push(
             settled.then((o) => {
