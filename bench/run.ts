@@ -1,0 +1,151 @@
+// `pnpm bench`: every engine benchmark in one run, against the raw node-redis loop measured in
+// the same run, on an own redis-server (no AOF) so test traffic on the shared Redis does not
+// disturb it. Each scenario runs --reps times (interleaved, so load spikes hit every side);
+// the table shows medians with their range, the targets of the [engine] issue are checked,
+// and everything is written to bench/results/latest.json.
+//
+//   pnpm bench [--quick] [--reps N] [--only raw,redis,memory,rss] [--configs default,tuned]
+//              [--events N] [--low N] [--mem-events N] [--rss-events N] [--window N]
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, totalmem } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { createClient } from 'redis';
+import { startBenchRedis } from './redis-server.js';
+import { buildReport, printReport, type Runs } from './report.js';
+import {
+  DEFAULT_CONFIG,
+  TUNED_MEMORY,
+  TUNED_REDIS,
+  raw,
+  rssInChild,
+  troupeMemory,
+  troupeRedis,
+  type Config,
+  type Figures,
+} from './scenarios.js';
+import type { ChainSizes } from './troupe-chain.js';
+
+const { values } = parseArgs({
+  options: {
+    quick: { type: 'boolean', default: false },
+    reps: { type: 'string' },
+    only: { type: 'string', default: 'raw,redis,memory,rss' },
+    configs: { type: 'string', default: 'default,tuned' },
+    events: { type: 'string' },
+    low: { type: 'string' },
+    'mem-events': { type: 'string' },
+    'rss-events': { type: 'string' },
+    window: { type: 'string' },
+    out: { type: 'string' },
+  },
+});
+const quick = values.quick;
+const num = (v: string | undefined, full: number, short: number): number => {
+  const n = v === undefined ? (quick ? short : full) : Number(v);
+  if (!Number.isInteger(n) || n < 0) throw new Error(`bench: expected a whole number, got ${v}`);
+  return n;
+};
+const reps = num(values.reps, 3, 3);
+const window = num(values.window, 1000, 1000);
+const only = new Set(values.only.split(','));
+const configNames = values.configs.split(',');
+const redisSizes: ChainSizes = {
+  saturated: num(values.events, 20_000, 4000),
+  oneAtATime: num(values.low, 1000, 200),
+  window,
+  warmup: quick ? 1000 : 3000,
+};
+const memSizes: ChainSizes = {
+  saturated: num(values['mem-events'], 200_000, 30_000),
+  oneAtATime: num(values.low, 2000, 300),
+  window,
+  warmup: quick ? 3000 : 20_000,
+};
+const rssEvents = num(values['rss-events'], 1_000_000, 200_000);
+
+const pick = (tuned: Config): Config[] =>
+  configNames.map((n) => (n === 'default' ? DEFAULT_CONFIG : { ...tuned, name: n }));
+const redisConfigs = pick(TUNED_REDIS);
+const memConfigs = pick(TUNED_MEMORY);
+
+const runs: Runs = {};
+const record = (key: string, f: Figures): void => {
+  (runs[key] ??= []).push({ ...f, load1: loadavg()[0]! });
+};
+const step = (label: string): void => {
+  process.stderr.write(`  ${label} (load ${loadavg()[0]!.toFixed(2)})\n`);
+};
+
+const loadStart = loadavg();
+const started = new Date().toISOString();
+const server = await startBenchRedis();
+const admin = createClient({ url: server.url, RESP: 2 });
+await admin.connect();
+const redisVersion = /redis_version:(\S+)/.exec(await admin.info('server'))?.[1] ?? '?';
+const fresh = async (): Promise<void> => {
+  await admin.flushAll();
+};
+const rss: Record<string, { growthMb: number; peakMb: number; throughput: number }[]> = {};
+
+try {
+  for (let rep = 1; rep <= reps; rep++) {
+    process.stderr.write(`rep ${rep}/${reps}\n`);
+    for (const hops of [1, 3]) {
+      if (only.has('raw')) {
+        step(`raw ${hops}-hop`);
+        await fresh();
+        record(`raw/${hops}`, await raw(server.url, hops, redisSizes));
+      }
+      if (only.has('redis'))
+        for (const c of redisConfigs) {
+          step(`troupe redis ${hops}-hop ${c.name}`);
+          await fresh();
+          record(`redis/${hops}/${c.name}`, await troupeRedis(server.url, hops, c, redisSizes));
+        }
+    }
+    if (only.has('memory'))
+      for (const c of memConfigs) {
+        step(`troupe memory 1-hop ${c.name}`);
+        record(`memory/1/${c.name}`, await troupeMemory(c, memSizes));
+      }
+    if (only.has('rss'))
+      for (const c of memConfigs) {
+        step(`rss ${rssEvents} events ${c.name}`);
+        const r = await rssInChild({
+          events: rssEvents,
+          warmup: Math.min(100_000, Math.max(10_000, Math.floor(rssEvents / 10))),
+          knobs: c.knobs,
+        });
+        (rss[c.name] ??= []).push(r);
+      }
+  }
+} finally {
+  await admin.quit();
+  await server.stop();
+}
+
+const report = buildReport(runs, rss);
+const meta = {
+  started,
+  finished: new Date().toISOString(),
+  machine: {
+    cpus: cpus().length,
+    cpu: cpus()[0]?.model ?? '?',
+    memGb: Math.round(totalmem() / 2 ** 30),
+    node: process.version,
+    redis: redisVersion,
+    loadavgStart: loadStart,
+    loadavgEnd: loadavg(),
+  },
+  reps,
+  sizes: { redis: redisSizes, memory: memSizes, rssEvents },
+  configs: { redis: redisConfigs, memory: memConfigs },
+};
+printReport(report, meta);
+const out =
+  values.out ?? path.join(path.dirname(fileURLToPath(import.meta.url)), 'results', 'latest.json');
+mkdirSync(path.dirname(out), { recursive: true });
+writeFileSync(out, JSON.stringify({ ...meta, report, runs, rss }, null, 2) + '\n');
+process.stderr.write(`results written to ${out}\n`);
