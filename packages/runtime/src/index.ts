@@ -5,3 +5,7 @@ export * from './workers/index.js';
 export * from './pipeline/index.js';
 export * from './node/index.js';
 export * from './workspace/index.js';
+export * from './coordination/index.js';
+export * from './archive/index.js';
+export * from './mcp/index.js';
+export * from './admin/index.js';
