@@ -4,6 +4,7 @@
 // thread and reused by every later invocation (keyed by name and spec, so a re-applied,
 // changed Connection gets a fresh client). The workspace is reached through a store connection
 // this thread opens itself (docs/decisions/0005-handler-capabilities.md explains why not RPC).
+import type * as Adapters from '@troupe/adapters';
 import { capabilityUnavailable } from '@troupe/core';
 import type {
   LlmCapability,
@@ -16,7 +17,8 @@ import { scopedWorkspace } from '../workspace/scoped.js';
 import type { HandlerTask, WorkspaceTarget } from './contract.js';
 import { needsAdapters, openConnection, type OpenConnection } from './connectors.js';
 
-type AdaptersModule = typeof import('@troupe/adapters');
+// Type-only: erased, so the adapters load only through a dynamic import, on first need.
+type AdaptersModule = typeof Adapters;
 type Capability = 'sql' | 'llm' | 'tools';
 const WANTED: Readonly<Record<Capability, OpenConnection['type']>> = {
   sql: 'sql',

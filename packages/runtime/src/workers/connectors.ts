@@ -2,11 +2,13 @@
 // connection type. Adapter modules (knex, node-sql-parser, fetch clients) are imported on first
 // need, so worker threads whose agents use no connection never pay for loading them. Adding a
 // connection type (MCP) is one entry in CONNECTORS plus its branch in `tools.call`.
+import type * as Adapters from '@troupe/adapters';
 import { capabilityUnavailable, ErrorCode, TroupeError } from '@troupe/core';
 import type { LlmCapability, LlmConnectionSpec, SqlCapability } from '@troupe/core';
 import type { ConnectionGrant } from './contract.js';
 
-type AdaptersModule = typeof import('@troupe/adapters');
+// Type-only: erased, so the adapters load only through a dynamic import, on first need.
+type AdaptersModule = typeof Adapters;
 
 /** A connection's live object: what `ctx.sql` / `ctx.llm` return, or an MCP client later. */
 export type OpenConnection =
