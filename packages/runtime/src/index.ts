@@ -9,4 +9,3 @@ export * from './coordination/index.js';
 export * from './archive/index.js';
 export * from './mcp/index.js';
 export * from './admin/index.js';
-export * from './admin/index.js';
