@@ -13,6 +13,16 @@ import {
   type LoadedManifest,
   type Logger,
 } from '@troupe/core';
+import type { EventArchive } from '../archive/event-archive.js';
+import type { ReplayOptions, ReplayResult } from '../archive/replay.js';
+import {
+  archiveListener,
+  replayToAgent,
+  traceFromArchive,
+  withArchive,
+} from '../archive/runtime-hooks.js';
+import type { Trace } from '../archive/trace.js';
+import { Coordinators, type CoordinationOptions } from '../coordination/coordinators.js';
 import { AgentRunner, type AgentStatus } from '../pipeline/agent-runner.js';
 import { NodeSlots } from '../pipeline/node-slots.js';
 import {
@@ -50,6 +60,13 @@ export interface RuntimeOptions extends PipelineOptions {
    * (nodes that share work on Redis should pass `{ kind: 'redis', url }`). `false`: none.
    */
   workspace?: WorkspaceTarget | false;
+  /**
+   * Event archive (`createEventArchive()`): every event and handling outcome, for `trace` and
+   * `replay`. Closed by `close()`. Default: off (`trace` and `replay` then refuse).
+   */
+  archive?: EventArchive;
+  /** Aggregators and Sagas: state store (default in-memory), deadline tick, retention. */
+  coordination?: CoordinationOptions;
 }
 
 export interface CreateRuntimeInput {
@@ -98,6 +115,12 @@ export interface Runtime {
   onApplied(
     listener: (manifests: readonly LoadedManifest[], plan: ApplyResult) => void,
   ): () => void;
+  /** The causal tree of one correlation (needs `options.archive`). */
+  trace(correlationId: string): Promise<Trace>;
+  /** Re-deliver archived events to one agent's group only (needs `options.archive`). */
+  replay(options: ReplayOptions): Promise<ReplayResult>;
+  /** Aggregators and Sagas running on this node. */
+  readonly coordinators: Coordinators;
   /** Stop fetching, drain in-flight work up to `deadlineMs`, close the pool and the transport. */
   close(options?: { deadlineMs?: number }): Promise<void>;
 }
@@ -114,7 +137,20 @@ export function createRuntime(input: CreateRuntimeInput): Runtime {
   const pipeline = resolvePipelineOptions(options);
   const log = options.log ?? silent;
   const nodeId = input.nodeId ?? defaultNodeId();
-  const { transport } = input;
+  const archive = options.archive;
+  // With the archive on, everything published or committed through the transport is recorded.
+  const transport = withArchive(input.transport, archive);
+  const onOutcome = archiveListener(archive);
+  const coordinators = new Coordinators({
+    transport,
+    nodeId,
+    visibilityTimeoutMs: pipeline.visibilityTimeoutMs,
+    fetchBlockMs: pipeline.fetchBlockMs,
+    log,
+    ...(options.coordination ? { options: options.coordination } : {}),
+    ...(onOutcome ? { onOutcome } : {}),
+    ...(options.now ? { now: options.now } : {}),
+  });
   const privateWorkspace = options.workspace === undefined ? privateSqliteWorkspace() : undefined;
   const capabilities = new CapabilityRegistry(
     options.workspace === false ? undefined : (options.workspace ?? privateWorkspace?.target),
@@ -152,6 +188,7 @@ export function createRuntime(input: CreateRuntimeInput): Runtime {
       log,
       ...(options.now ? { now: options.now } : {}),
       ...(options.random ? { random: options.random } : {}),
+      ...(onOutcome ? { onOutcome } : {}),
     });
     // Registered before it starts, so agents() lists agents in manifest order.
     runners.set(agent.name, { runner, fingerprint });
@@ -188,6 +225,8 @@ export function createRuntime(input: CreateRuntimeInput): Runtime {
       ),
     );
     capabilities.update(manifests);
+    // Aggregators and Sagas: validated as a whole before any of them changes.
+    await coordinators.apply(manifests);
     const running = new Map([...runners].map(([name, e]) => [name, e.fingerprint]));
     const plan = planReconcile(running, desired);
     const byName = new Map(agents.map((a) => [a.name, a]));
@@ -281,6 +320,17 @@ export function createRuntime(input: CreateRuntimeInput): Runtime {
       return applied;
     },
 
+    coordinators,
+
+    trace(correlationId) {
+      return traceFromArchive(archive, coordinators, correlationId);
+    },
+
+    replay(replayOptions) {
+      const types = runners.get(replayOptions.agent)?.runner.agent.types;
+      return replayToAgent(archive, transport, types, replayOptions);
+    },
+
     onApplied(listener) {
       appliedListeners.add(listener);
       return () => void appliedListeners.delete(listener);
@@ -294,8 +344,10 @@ export function createRuntime(input: CreateRuntimeInput): Runtime {
       await Promise.all(
         [...runners.keys()].map((name) => stopRunner(name, Math.max(0, deadline - Date.now()))),
       );
+      await coordinators.close();
       await pool.close(Math.max(0, deadline - Date.now()));
       await transport.close();
+      await archive?.close();
       privateWorkspace?.dispose();
     },
   };
