@@ -18,6 +18,8 @@ export interface RssRun {
   growthMb: number;
   peakMb: number;
   throughput: number;
+  heapStartMb: number;
+  heapEndMb: number;
 }
 
 export interface Row {
@@ -47,7 +49,10 @@ export interface Target {
 
 export interface Report {
   rows: Row[];
-  rss: Record<string, { growthMb: Spread; peakMb: Spread; throughput: Spread }>;
+  rss: Record<
+    string,
+    { growthMb: Spread; heapGrowthMb: Spread; peakMb: Spread; throughput: Spread; runs: number }
+  >;
   targets: Target[];
 }
 
@@ -99,13 +104,19 @@ function check(
   });
 }
 
+/** Raw rows first, then Redis, then memory; by hops, default before tuned. */
+function order(key: string): string {
+  const [kind = '', hops = '', config = ''] = key.split('/');
+  return `${['raw', 'redis', 'memory'].indexOf(kind)}/${hops}/${config === 'default' ? '' : config}`;
+}
+
 export function buildReport(runs: Runs, rss: Record<string, RssRun[]>): Report {
   const rawMedian = (hops: number): number | undefined => {
     const r = runs[`raw/${hops}`];
     return r ? spread(r.map((x) => x.throughput)).median : undefined;
   };
   const rows = Object.keys(runs)
-    .sort()
+    .sort((a, b) => order(a).localeCompare(order(b)))
     .map((key) => row(key, runs[key]!, rawMedian(Number(key.split('/')[1]))));
   const byKey = new Map(rows.map((r) => [r.key, r]));
   const targets: Target[] = [];
@@ -164,6 +175,8 @@ export function buildReport(runs: Runs, rss: Record<string, RssRun[]>): Report {
     const growth = spread(list.map((x) => x.growthMb));
     rssOut[config] = {
       growthMb: growth,
+      heapGrowthMb: spread(list.map((x) => x.heapEndMb - x.heapStartMb)),
+      runs: list.length,
       peakMb: spread(list.map((x) => x.peakMb)),
       throughput: spread(list.map((x) => x.throughput)),
     };
@@ -224,10 +237,19 @@ export function renderReport(report: Report): string {
     ]),
   );
   const rss = table(
-    ['RSS run', 'growth MB median [range]', 'peak MB', 'events/s'],
+    [
+      'RSS run',
+      'runs',
+      'RSS growth MB median [range]',
+      'heap growth MB',
+      'peak RSS MB',
+      'events/s',
+    ],
     Object.entries(report.rss).map(([c, v]) => [
       c,
+      String(v.runs),
       range(v.growthMb, (x) => x.toFixed(1)),
+      range(v.heapGrowthMb, (x) => x.toFixed(1)),
       v.peakMb.median.toFixed(0),
       n(v.throughput.median),
     ]),

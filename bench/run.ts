@@ -5,18 +5,21 @@
 // and everything is written to bench/results/latest.json.
 //
 //   pnpm bench [--quick] [--reps N] [--only raw,redis,memory,rss] [--configs default,tuned]
-//              [--events N] [--low N] [--mem-events N] [--rss-events N] [--window N]
+//              [--hops 1,3] [--events N] [--low N] [--mem-events N] [--rss-events N] [--window N]
+//              [--rss-reps N] [--out FILE] [--profile DIR] [--tuned KNOBS_JSON]
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { createClient } from 'redis';
+import { createProfiler } from './profiler.js';
 import { startBenchRedis } from './redis-server.js';
 import { buildReport, printReport, type Runs } from './report.js';
 import {
   DEFAULT_CONFIG,
   TUNED_MEMORY,
+  TUNED_MEMORY_WINDOWS,
   TUNED_REDIS,
   raw,
   rssInChild,
@@ -25,6 +28,7 @@ import {
   type Config,
   type Figures,
 } from './scenarios.js';
+import type { RssResult } from './rss.js';
 import type { ChainSizes } from './troupe-chain.js';
 
 const { values } = parseArgs({
@@ -33,12 +37,16 @@ const { values } = parseArgs({
     reps: { type: 'string' },
     only: { type: 'string', default: 'raw,redis,memory,rss' },
     configs: { type: 'string', default: 'default,tuned' },
+    hops: { type: 'string', default: '1,3' },
     events: { type: 'string' },
     low: { type: 'string' },
     'mem-events': { type: 'string' },
     'rss-events': { type: 'string' },
+    'rss-reps': { type: 'string' },
     window: { type: 'string' },
     out: { type: 'string' },
+    profile: { type: 'string' },
+    tuned: { type: 'string' },
   },
 });
 const quick = values.quick;
@@ -51,6 +59,7 @@ const reps = num(values.reps, 3, 3);
 const window = num(values.window, 1000, 1000);
 const only = new Set(values.only.split(','));
 const configNames = values.configs.split(',');
+const hopCounts = values.hops.split(',').map(Number);
 const redisSizes: ChainSizes = {
   saturated: num(values.events, 20_000, 4000),
   oneAtATime: num(values.low, 1000, 200),
@@ -64,12 +73,22 @@ const memSizes: ChainSizes = {
   warmup: quick ? 3000 : 20_000,
 };
 const rssEvents = num(values['rss-events'], 1_000_000, 200_000);
+const rssReps = num(values['rss-reps'], reps, reps);
 
+// --tuned '{"concurrency":64,"pool":{"threads":2}}' replaces the tuned knobs (for sweeps).
+const tunedOverride =
+  values.tuned === undefined ? undefined : (JSON.parse(values.tuned) as Config['knobs']);
 const pick = (tuned: Config): Config[] =>
-  configNames.map((n) => (n === 'default' ? DEFAULT_CONFIG : { ...tuned, name: n }));
+  configNames.map((n) =>
+    n === 'default' ? DEFAULT_CONFIG : { ...tuned, name: n, knobs: tunedOverride ?? tuned.knobs },
+  );
 const redisConfigs = pick(TUNED_REDIS);
 const memConfigs = pick(TUNED_MEMORY);
+const rssConfigs = configNames.includes('tuned')
+  ? [...memConfigs, TUNED_MEMORY_WINDOWS]
+  : memConfigs;
 
+const profiler = values.profile === undefined ? undefined : createProfiler(values.profile);
 const runs: Runs = {};
 const record = (key: string, f: Figures): void => {
   (runs[key] ??= []).push({ ...f, load1: loadavg()[0]! });
@@ -87,12 +106,12 @@ const redisVersion = /redis_version:(\S+)/.exec(await admin.info('server'))?.[1]
 const fresh = async (): Promise<void> => {
   await admin.flushAll();
 };
-const rss: Record<string, { growthMb: number; peakMb: number; throughput: number }[]> = {};
+const rss: Record<string, RssResult[]> = {};
 
 try {
   for (let rep = 1; rep <= reps; rep++) {
     process.stderr.write(`rep ${rep}/${reps}\n`);
-    for (const hops of [1, 3]) {
+    for (const hops of hopCounts) {
       if (only.has('raw')) {
         step(`raw ${hops}-hop`);
         await fresh();
@@ -102,21 +121,25 @@ try {
         for (const c of redisConfigs) {
           step(`troupe redis ${hops}-hop ${c.name}`);
           await fresh();
-          record(`redis/${hops}/${c.name}`, await troupeRedis(server.url, hops, c, redisSizes));
+          record(
+            `redis/${hops}/${c.name}`,
+            await troupeRedis(server.url, hops, c, redisSizes, profiler),
+          );
         }
     }
     if (only.has('memory'))
       for (const c of memConfigs) {
         step(`troupe memory 1-hop ${c.name}`);
-        record(`memory/1/${c.name}`, await troupeMemory(c, memSizes));
+        record(`memory/1/${c.name}`, await troupeMemory(c, memSizes, profiler));
       }
-    if (only.has('rss'))
-      for (const c of memConfigs) {
+    if (only.has('rss') && rep <= rssReps)
+      for (const c of rssConfigs) {
         step(`rss ${rssEvents} events ${c.name}`);
         const r = await rssInChild({
           events: rssEvents,
           warmup: Math.min(100_000, Math.max(10_000, Math.floor(rssEvents / 10))),
           knobs: c.knobs,
+          ...(c.transport ? { transport: c.transport } : {}),
         });
         (rss[c.name] ??= []).push(r);
       }
@@ -141,7 +164,7 @@ const meta = {
   },
   reps,
   sizes: { redis: redisSizes, memory: memSizes, rssEvents },
-  configs: { redis: redisConfigs, memory: memConfigs },
+  configs: { redis: redisConfigs, memory: memConfigs, rss: rssConfigs },
 };
 printReport(report, meta);
 const out =

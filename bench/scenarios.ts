@@ -5,7 +5,12 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createMemoryTransport, createRedisTransport } from '@troupe/runtime';
+import {
+  createMemoryTransport,
+  createRedisTransport,
+  type MemoryTransportOptions,
+} from '@troupe/runtime';
+import type { PhaseProfiler } from './profiler.js';
 import { runRaw } from './raw-redis.js';
 import type { RssResult } from './rss.js';
 import type { Summary } from './stats.js';
@@ -17,6 +22,8 @@ const BENCH_DIR = path.dirname(fileURLToPath(import.meta.url));
 export interface Config {
   readonly name: string;
   readonly knobs: TroupeKnobs;
+  /** In-memory transport options (RSS run only). Default: the transport's defaults. */
+  readonly transport?: MemoryTransportOptions;
 }
 
 /** What users get: no knob set. */
@@ -44,6 +51,17 @@ export const TUNED_MEMORY: Config = {
   },
 };
 
+/**
+ * RSS run only: the tuned knobs plus short dedupe and budget windows. With the defaults (24 h
+ * dedupe, 1 h budget) the in-memory transport remembers every finished event id and every
+ * correlation for that long, so its heap grows with every event; this shows the bound.
+ */
+export const TUNED_MEMORY_WINDOWS: Config = {
+  ...TUNED_MEMORY,
+  name: 'tuned+10s-windows',
+  transport: { dedupeWindowMs: 10_000, budgetWindowMs: 10_000 },
+};
+
 export interface Figures {
   throughput: number;
   sat: Summary;
@@ -59,6 +77,7 @@ export async function troupeRedis(
   hops: number,
   config: Config,
   sizes: ChainSizes,
+  profiler?: PhaseProfiler,
 ): Promise<Figures> {
   const transport = await createRedisTransport({
     url,
@@ -66,16 +85,23 @@ export async function troupeRedis(
   });
   const chain = await TroupeChain.start(transport, hops, config.knobs);
   try {
-    return await chain.run(sizes);
+    return await chain.run(
+      sizes,
+      profiler && { profiler, label: `redis-${hops}hop-${config.name}` },
+    );
   } finally {
     await chain.close();
   }
 }
 
-export async function troupeMemory(config: Config, sizes: ChainSizes): Promise<Figures> {
+export async function troupeMemory(
+  config: Config,
+  sizes: ChainSizes,
+  profiler?: PhaseProfiler,
+): Promise<Figures> {
   const chain = await TroupeChain.start(createMemoryTransport(), 1, config.knobs);
   try {
-    return await chain.run(sizes);
+    return await chain.run(sizes, profiler && { profiler, label: `memory-1hop-${config.name}` });
   } finally {
     await chain.close();
   }
@@ -85,7 +111,7 @@ export interface RssInput {
   events: number;
   warmup: number;
   knobs: TroupeKnobs;
-  transport?: { dedupeWindowMs?: number; budgetWindowMs?: number };
+  transport?: MemoryTransportOptions;
 }
 
 /** One RSS run in a fresh child process (same node flags, so tsx loads the TypeScript). */

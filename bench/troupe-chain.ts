@@ -13,6 +13,7 @@ import {
   type Transport,
   type WorkerPoolOptions,
 } from '@troupe/runtime';
+import type { PhaseProfiler } from './profiler.js';
 import { makeData } from './raw-redis.js';
 import { nowUs, summarize, type Summary } from './stats.js';
 
@@ -151,9 +152,15 @@ export class TroupeChain {
     return { seconds: (nowUs() - t0) / 1e6, lat: this.lat };
   }
 
-  async run(sizes: ChainSizes): Promise<ChainResult> {
+  /** Warm-up, saturated run, one-at-a-time run; `profile` covers the saturated run only. */
+  async run(
+    sizes: ChainSizes,
+    profile?: { profiler: PhaseProfiler; label: string },
+  ): Promise<ChainResult> {
     if (sizes.warmup > 0) await this.drive(sizes.warmup, sizes.window, false);
+    await profile?.profiler.start();
     const sat = await this.drive(sizes.saturated, sizes.window);
+    await profile?.profiler.stop(profile.label);
     const low =
       sizes.oneAtATime > 0 ? await this.drive(sizes.oneAtATime, 1) : { seconds: 0, lat: [] };
     return {
