@@ -16,21 +16,28 @@ import {
 import { API_VERSION, MANIFEST_KINDS, type Diagnostic, type ManifestKind } from './types.js';
 import { locatePath, type PathSegment, type SourceDocument } from './yaml-source.js';
 
-const ajv = createAjv({ strict: true, discriminator: true, verbose: true });
-ajv.addSchema(manifestSchema);
+// Compiled once, on first use rather than at import: every worker thread imports @troupe/core
+// for defineAgent and the error types, and must not pay for compiling the manifest schema.
+let ajv: ReturnType<typeof createAjv> | undefined;
 
 function compiled(ref: string): ValidateFunction {
+  if (ajv === undefined) {
+    ajv = createAjv({ strict: true, discriminator: true, verbose: true });
+    ajv.addSchema(manifestSchema);
+  }
   const fn = ajv.getSchema(ref);
   if (fn === undefined) throw new Error(`manifest schema has no ${ref}`);
   return fn;
 }
 
-/** The whole-document validator (all kinds), compiled at module load. */
-export const validateManifestDocument: ValidateFunction = compiled(manifestSchema.$id);
+/** The whole-document validator (all kinds), compiled on first call and cached by ajv. */
+export function manifestDocumentValidator(): ValidateFunction {
+  return compiled(manifestSchema.$id);
+}
 
-const byKind = new Map<ManifestKind, ValidateFunction>(
-  MANIFEST_KINDS.map((k) => [k, compiled(`${manifestSchema.$id}#/definitions/${k}`)]),
-);
+function kindValidator(kind: ManifestKind): ValidateFunction {
+  return compiled(`${manifestSchema.$id}#/definitions/${kind}`);
+}
 
 const PATTERN_TEXT: Record<string, string> = {
   [DNS_LABEL_PATTERN]:
@@ -292,7 +299,10 @@ export function validateDocumentSchema(entry: SourceDocument): Diagnostic[] {
     });
   }
   const out = head.map((t) => diagnostic(entry, t));
-  const validate = typeof kind === 'string' ? byKind.get(kind as ManifestKind) : undefined;
+  const validate =
+    typeof kind === 'string' && (MANIFEST_KINDS as readonly string[]).includes(kind)
+      ? kindValidator(kind as ManifestKind)
+      : undefined;
   if (validate === undefined) return out;
   if (validate(value)) return out;
   const seen = new Set<string>();

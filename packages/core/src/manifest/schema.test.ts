@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { Ajv } from 'ajv';
 import { describe, expect, it } from 'vitest';
 import { manifestSchema } from './schema.js';
-import { validateManifestDocument } from './schema-validate.js';
+import { manifestDocumentValidator } from './schema-validate.js';
 
 const checkedIn = JSON.parse(
   readFileSync(new URL('../../schema/manifest.schema.json', import.meta.url), 'utf8'),
@@ -60,6 +60,7 @@ describe('manifest JSON Schema', () => {
       metadata: { name: 'a' },
       spec: { handler: './h.ts', subscribe: [{ type: 'A' }] },
     };
+    const validateManifestDocument = manifestDocumentValidator();
     expect(validateManifestDocument(agent)).toBe(true);
     expect(validateManifestDocument({ ...agent, spec: { handler: './h.ts' } })).toBe(false);
     const paths = (validateManifestDocument.errors ?? []).map(
