@@ -58,7 +58,10 @@ export interface AdminAppOptions {
   readonly metrics?: AdminMetrics;
   /** Workspace store for `/v1/workspace`. Default: none (501). */
   readonly workspace?: WorkspaceStore;
-  /** Trace provider for `/v1/traces/:id`. Default: the recent events this node observed. */
+  /**
+   * Trace provider for `/v1/traces/:id`. Default: `runtime.trace` (the event archive), and the
+   * recent events this node observed when the node has no archive.
+   */
   readonly traces?: TraceProvider;
   /** Extra readiness checks by name (archive, database). The transport is always checked. */
   readonly readiness?: Readonly<Record<string, ReadinessCheck>>;
@@ -87,6 +90,7 @@ export const OPEN_PATHS: readonly string[] = ['/livez'];
 export async function createAdminApp(o: AdminAppOptions): Promise<AdminApp> {
   const { runtime } = o;
   const log = o.log ?? silent;
+  const ownControl = o.control === undefined;
   const control = o.control ?? new ControlPlane({ runtime, ...(o.root ? { root: o.root } : {}) });
   const feed = new EventFeed({
     transport: runtime.transport,
@@ -169,6 +173,7 @@ export async function createAdminApp(o: AdminAppOptions): Promise<AdminApp> {
     metrics,
     async close() {
       offChange();
+      if (ownControl) control.dispose();
       for (const res of ctx.streams) res.end();
       ctx.streams.clear();
       await feed.close();

@@ -72,7 +72,8 @@ export interface AppliedDocument {
 }
 
 export interface ControlPlaneOptions {
-  readonly runtime: Pick<Runtime, 'apply'>;
+  /** The node; its current manifests seed the desired state, and applies made directly on it are followed. */
+  readonly runtime: Pick<Runtime, 'apply' | 'manifests' | 'onApplied'>;
   /** The node's project root: posted paths resolve against it. Default `process.cwd()`. */
   readonly root?: string;
   /** Largest manifest file accepted, in bytes. Default 1 MiB (the loader's default). */
@@ -97,9 +98,13 @@ export class ControlPlane {
   /** The node's project root (real path). */
   readonly root: string;
   readonly #o: ControlPlaneOptions;
-  #entries = new Map<string, Entry>();
+  #entries: Map<string, Entry> = new Map();
   #queue: Promise<unknown> = Promise.resolve();
   readonly #listeners = new Set<(manifests: readonly LoadedManifest[]) => void>();
+
+  /** The set this control plane is applying right now (to tell its applies from others'). */
+  #mine: readonly LoadedManifest[] | undefined;
+  readonly #unfollow: () => void;
 
   constructor(o: ControlPlaneOptions) {
     this.#o = o;
@@ -108,6 +113,63 @@ export class ControlPlane {
       this.root = realpathSync.native(root);
     } catch {
       this.root = root;
+    }
+    this.#entries = this.#entriesOf(o.runtime.manifests());
+    // Someone applied on the runtime directly (embedding code, `up -f`): adopt that set.
+    this.#unfollow = o.runtime.onApplied((manifests) => {
+      const mine = this.#mine;
+      const ours = mine?.length === manifests.length && mine.every((m, i) => m === manifests[i]);
+      if (!ours) this.#commit(this.#entriesOf(manifests));
+    });
+  }
+
+  /** Stop following applies made directly on the runtime. */
+  dispose(): void {
+    this.#unfollow();
+    this.#listeners.clear();
+  }
+
+  #entriesOf(manifests: readonly LoadedManifest[]): Map<string, Entry> {
+    const at = new Date((this.#o.now ?? Date.now)()).toISOString();
+    const out = new Map<string, Entry>();
+    for (const loaded of manifests) {
+      const { kind } = loaded.manifest;
+      const { name } = loaded.manifest.metadata;
+      const prior = this.#entries.get(key(kind, name));
+      const fingerprint = fingerprintOf(loaded);
+      out.set(
+        key(kind, name),
+        prior?.fingerprint === fingerprint ? prior : this.#entry(loaded, fingerprint, at),
+      );
+    }
+    return out;
+  }
+
+  #entry(loaded: LoadedManifest, fingerprint: string, appliedAt: string): Entry {
+    const { kind } = loaded.manifest;
+    const { name } = loaded.manifest.metadata;
+    return {
+      loaded,
+      fingerprint,
+      doc: {
+        kind,
+        name,
+        path: this.#rel(loaded.file),
+        line: loaded.location.line,
+        manifest: loaded.manifest,
+        yaml: stringify(loaded.manifest),
+        appliedAt,
+      },
+    };
+  }
+
+  /** runtime.apply, marked as ours so the onApplied follower does not re-adopt it. */
+  async #runtimeApply(manifests: readonly LoadedManifest[]): Promise<ApplyResult> {
+    this.#mine = manifests;
+    try {
+      return await this.#o.runtime.apply(manifests);
+    } finally {
+      this.#mine = undefined;
     }
   }
 
@@ -184,7 +246,7 @@ export class ControlPlane {
       const manifests = [...next.values()].map((e) => e.loaded);
       if (!options.force)
         this.#refuseErrors(validateSet({ manifests, diagnostics: [] }).diagnostics);
-      const plan = await this.#o.runtime.apply(manifests);
+      const plan = await this.#runtimeApply(manifests);
       this.#commit(next);
       return { kind: k, name, plan };
     });
@@ -280,20 +342,7 @@ export class ControlPlane {
             : 'configured';
       const rel = this.#rel(loaded.file);
       changes.push({ kind, name, action, path: rel });
-      if (action === 'unchanged') continue;
-      next.set(id, {
-        loaded,
-        fingerprint,
-        doc: {
-          kind,
-          name,
-          path: rel,
-          line: loaded.location.line,
-          manifest: loaded.manifest,
-          yaml: stringify(loaded.manifest),
-          appliedAt,
-        },
-      });
+      if (action !== 'unchanged') next.set(id, this.#entry(loaded, fingerprint, appliedAt));
     }
     const manifests = [...next.values()].map((e) => e.loaded);
     const diagnostics = validateSet({ manifests, diagnostics: [] }).diagnostics.map((d) =>
@@ -306,7 +355,7 @@ export class ControlPlane {
   async #applyLoaded(incoming: readonly LoadedManifest[], dryRun: boolean): Promise<ApplyOutcome> {
     const { next, changes, diagnostics } = this.#plan(incoming);
     if (dryRun) return { dryRun, changes, diagnostics };
-    const plan = await this.#o.runtime.apply([...next.values()].map((e) => e.loaded));
+    const plan = await this.#runtimeApply([...next.values()].map((e) => e.loaded));
     this.#commit(next);
     return { dryRun, changes, diagnostics, plan };
   }

@@ -180,8 +180,31 @@ export function openApiDocument(): Json {
       '/v1/traces/{correlationId}': {
         parameters: [pathParam('correlationId', 'Correlation id')],
         get: {
-          summary: 'Causal tree of a correlation',
+          summary: 'Causal tree of a correlation (archive, else recent events)',
+          parameters: [query('format', 'json (default) or text (the terminal tree)')],
           responses: { '200': ok('The trace'), '404': problem('Unknown correlation') },
+        },
+      },
+      '/v1/agents/{name}/replay': {
+        parameters: [pathParam('name', 'Agent name')],
+        post: {
+          summary: 'Re-deliver archived events to this agent only (needs the event archive)',
+          requestBody: body({
+            type: 'object',
+            properties: {
+              ids: { type: 'array', items: { type: 'string' } },
+              correlationId: { type: 'string' },
+              from: { type: 'string', description: 'RFC 3339' },
+              to: { type: 'string', description: 'RFC 3339' },
+              dryRun: { type: 'boolean' },
+              limit: { type: 'integer' },
+            },
+          }),
+          responses: {
+            '200': ok('What was replayed'),
+            ...COMMON_ERRORS,
+            '404': problem('Agent not on this node'),
+          },
         },
       },
       '/v1/dlq': {

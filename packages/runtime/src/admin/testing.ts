@@ -2,7 +2,7 @@
 // given one) with an instrumented worker pool, its admin server on 127.0.0.1:0 with a token,
 // manifest texts for a one-hop system, an authenticated fetch and polling with a deadline.
 import { fileURLToPath } from 'node:url';
-import { createRuntime, type Runtime } from '../node/runtime.js';
+import { createRuntime, type Runtime, type RuntimeOptions } from '../node/runtime.js';
 import type { Transport } from '../transport/contract.js';
 import { createMemoryTransport } from '../transport/memory/index.js';
 import { createWorkerPool } from '../workers/index.js';
@@ -102,15 +102,19 @@ export interface TestNode {
 }
 
 export async function startTestNode(
-  options: Partial<AdminServerOptions> & { transport?: Transport } = {},
+  input: Partial<AdminServerOptions> & {
+    transport?: Transport;
+    runtimeOptions?: RuntimeOptions;
+  } = {},
 ): Promise<TestNode> {
+  const { transport, runtimeOptions, ...options } = input;
   const metrics = new AdminMetrics({ processMetrics: false });
   const pool = instrumentPool(createWorkerPool({ threads: 1 }), metrics);
   const runtime = createRuntime({
-    transport: options.transport ?? createMemoryTransport(),
+    transport: transport ?? createMemoryTransport(),
     nodeId: 'admin-test',
     pool,
-    options: { fetchBlockMs: 50 },
+    options: { fetchBlockMs: 50, ...runtimeOptions },
   });
   const admin = await startAdminServer({
     runtime,
