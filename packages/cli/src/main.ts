@@ -4,6 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { register as registerGraph } from './commands/graph.js';
+import { register as registerMcp } from './commands/mcp.js';
 import { register as registerRun } from './commands/run.js';
 import { register as registerUp } from './commands/up.js';
 import { register as registerValidate } from './commands/validate.js';
@@ -19,6 +20,7 @@ const COMMANDS: readonly RegisterCommand[] = [
   registerGraph,
   registerUp,
   registerRun,
+  registerMcp,
 ];
 
 /** commander error codes that mean "the user typed it wrong". */

@@ -24,3 +24,5 @@ export type { McpHttpEndpoint, McpHttpOptions } from './http.js';
 export { BUILTIN_TOOLS, DEFAULT_LIST_LIMIT, DEFAULT_PUBLISH_WAIT_MS } from './builtin-tools.js';
 export { DEFAULT_TOOL_TIMEOUT_MS, toolDefinition } from './declared-tools.js';
 export { InputValidator } from './input-validation.js';
+export { createRemoteBackend, REMOTE_BACKEND_DEFAULTS } from './remote-backend.js';
+export type { RemoteBackendOptions } from './remote-backend.js';
