@@ -3,7 +3,17 @@
 // issue's targets checked (met or missed, and by how much).
 import { fmtRate, fmtUs, spread, type Spread, type Summary } from './stats.js';
 
-export interface Run {
+/** Redis-side cost per event of one scenario (Redis scenarios only). */
+export interface RedisCost {
+  /** Commands Redis executed per event, commands inside Lua scripts included. */
+  redisCmdsPerEvent: number;
+  /** redis-server CPU (user + sys) per event, in µs. */
+  redisCpuUsPerEvent: number;
+  /** Calls per event by command (INFO commandstats), for the JSON results. */
+  redisCommandsPerEvent: Record<string, number>;
+}
+
+export interface Run extends Partial<RedisCost> {
   throughput: number;
   sat: Summary;
   low: Summary;
@@ -35,6 +45,8 @@ export interface Row {
   satP50: Spread;
   satP99: Spread;
   load1: Spread;
+  redisCmdsPerEvent: Spread;
+  redisCpuUsPerEvent: Spread;
 }
 
 export interface Target {
@@ -77,6 +89,8 @@ function row(key: string, runs: readonly Run[], rawThroughput: number | undefine
     satP50: spread(runs.map((r) => r.sat.p50)),
     satP99: spread(runs.map((r) => r.sat.p99)),
     load1: spread(runs.map((r) => r.load1)),
+    redisCmdsPerEvent: spread(runs.map((r) => r.redisCmdsPerEvent ?? NaN)),
+    redisCpuUsPerEvent: spread(runs.map((r) => r.redisCpuUsPerEvent ?? NaN)),
   };
 }
 
@@ -222,6 +236,9 @@ export function renderReport(report: Report): string {
       'p99 / hop',
       'saturated p50',
       'saturated p99',
+      'redis cmds / event',
+      'redis CPU / event',
+      'load',
     ],
     report.rows.map((r) => [
       r.scenario,
@@ -234,6 +251,9 @@ export function renderReport(report: Report): string {
       fmtUs(r.lowP99.median / r.hops),
       range(r.satP50, fmtUs),
       range(r.satP99, fmtUs),
+      Number.isFinite(r.redisCmdsPerEvent.median) ? r.redisCmdsPerEvent.median.toFixed(1) : '',
+      Number.isFinite(r.redisCpuUsPerEvent.median) ? fmtUs(r.redisCpuUsPerEvent.median) : '',
+      r.load1.median.toFixed(1),
     ]),
   );
   const rss = table(

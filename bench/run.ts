@@ -15,7 +15,7 @@ import { parseArgs } from 'node:util';
 import { createClient } from 'redis';
 import { createProfiler } from './profiler.js';
 import { startBenchRedis } from './redis-server.js';
-import { buildReport, printReport, type Runs } from './report.js';
+import { buildReport, printReport, type RedisCost, type Runs } from './report.js';
 import {
   DEFAULT_CONFIG,
   TUNED_MEMORY,
@@ -105,6 +105,33 @@ await admin.connect();
 const redisVersion = /redis_version:(\S+)/.exec(await admin.info('server'))?.[1] ?? '?';
 const fresh = async (): Promise<void> => {
   await admin.flushAll();
+  await admin.configResetStat();
+  cpuAtStart = await redisCpu();
+};
+// Redis-side cost of a scenario: commands and server CPU per event (every event of the
+// scenario: warm-up, saturated and one-at-a-time), from INFO after a CONFIG RESETSTAT.
+let cpuAtStart = 0;
+async function redisCpu(): Promise<number> {
+  const info = await admin.info('cpu');
+  const num = (k: string): number => Number(new RegExp(`${k}:([\\d.]+)`).exec(info)?.[1] ?? 0);
+  return num('used_cpu_user') + num('used_cpu_sys');
+}
+const redisCost = async (f: Figures): Promise<Figures & RedisCost> => {
+  const stats = await admin.info('commandstats');
+  const events = redisSizes.warmup + redisSizes.saturated + redisSizes.oneAtATime;
+  let calls = 0;
+  const perEvent: Record<string, number> = {};
+  for (const m of stats.matchAll(/^cmdstat_(\w+(?:\|\w+)?):calls=(\d+)/gm))
+    if (!['info', 'flushall', 'config|resetstat', 'config'].includes(m[1]!)) {
+      calls += Number(m[2]);
+      perEvent[m[1]!] = Math.round((Number(m[2]) / events) * 100) / 100;
+    }
+  return {
+    ...f,
+    redisCmdsPerEvent: calls / events,
+    redisCommandsPerEvent: perEvent,
+    redisCpuUsPerEvent: (((await redisCpu()) - cpuAtStart) * 1e6) / events,
+  };
 };
 const rss: Record<string, RssResult[]> = {};
 
@@ -115,7 +142,7 @@ try {
       if (only.has('raw')) {
         step(`raw ${hops}-hop`);
         await fresh();
-        record(`raw/${hops}`, await raw(server.url, hops, redisSizes));
+        record(`raw/${hops}`, await redisCost(await raw(server.url, hops, redisSizes)));
       }
       if (only.has('redis'))
         for (const c of redisConfigs) {
@@ -123,7 +150,7 @@ try {
           await fresh();
           record(
             `redis/${hops}/${c.name}`,
-            await troupeRedis(server.url, hops, c, redisSizes, profiler),
+            await redisCost(await troupeRedis(server.url, hops, c, redisSizes, profiler)),
           );
         }
     }
