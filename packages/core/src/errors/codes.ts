@@ -59,6 +59,10 @@ export const ErrorCode = {
   NotEntryType: 'NOT_ENTRY_TYPE',
   /** A handler asked for a capability it may not use or that is not available: a connection its agent does not list in `spec.connections`, one of the wrong type, a workspace the runtime was not given, MCP tools before MCP support. Not retryable. data: { capability: 'sql'|'llm'|'tools'|'workspace', name?, reason: 'not-listed'|'unknown-connection'|'wrong-type'|'not-configured'|'unsupported' }. */
   CapabilityUnavailable: 'CAPABILITY_UNAVAILABLE',
+  /** An external MCP tool's name, input schema or description differs from the hash pinned at first connection (a "rug pull"): calls are refused until `approveTool`. Not retryable. data: { connection, tool, pinned, current, removed? }. */
+  McpToolChanged: 'MCP_TOOL_CHANGED',
+  /** A call to an external MCP server failed: it could not be started or reached (`connect`, retryable), the protocol failed (`protocol`, retryable), the call timed out or was aborted (`timeout`, retryable), the tool does not exist (`unknown-tool`, not retryable), or the tool answered with an error result (`tool-error`, not retryable). data: { kind, connection, tool?, timeoutMs?, content? }. */
+  McpError: 'MCP_ERROR',
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
