@@ -348,8 +348,8 @@ function outcomeOf(r: Record<string, unknown>): ArchivedOutcome {
     durationMs: Number(r.duration_ms),
     settlement: String(r.settlement) as OutcomeSettlement,
     ok: r.ok === true || r.ok === 1 || r.ok === '1',
-    ...(r.dead_letter_reason
-      ? { deadLetterReason: String(r.dead_letter_reason) as DeadLetterReason }
+    ...(typeof r.dead_letter_reason === 'string'
+      ? { deadLetterReason: r.dead_letter_reason as DeadLetterReason }
       : {}),
     ...(error ? { error } : {}),
     ...(typeof r.note === 'string' ? { note: r.note } : {}),

@@ -75,7 +75,11 @@ function group(outcomes: readonly ArchivedOutcome[]): Map<string, TraceHandling[
   >();
   for (const o of outcomes) {
     let perAgent = byEvent.get(o.eventId);
-    if (!perAgent) byEvent.set(o.eventId, (perAgent = new Map()));
+    if (!perAgent)
+      byEvent.set(
+        o.eventId,
+        (perAgent = new Map<string, { kind: TraceHandling['kind']; attempts: TraceAttempt[] }>()),
+      );
     let h = perAgent.get(o.agent);
     if (!h) perAgent.set(o.agent, (h = { kind: o.kind, attempts: [] }));
     h.attempts.push({

@@ -2,14 +2,7 @@
 // into running coordinator runners (new ones start, changed ones restart, removed ones stop,
 // like agents), and answers "what state do the coordinators hold for this correlation" for
 // traces. Options with their defaults live here too.
-import {
-  ErrorCode,
-  TroupeError,
-  type AggregatorManifest,
-  type LoadedManifest,
-  type Logger,
-  type SagaManifest,
-} from '@troupe/core';
+import { ErrorCode, TroupeError, type LoadedManifest, type Logger } from '@troupe/core';
 import type { OutcomeListener } from '../pipeline/outcome-hook.js';
 import type { Transport } from '../transport/contract.js';
 import { aggregatorLogic } from './aggregator.js';
@@ -117,8 +110,8 @@ export class Coordinators {
       const name = manifest.metadata.name;
       const logic = (
         manifest.kind === 'Aggregator'
-          ? aggregatorLogic(manifest as AggregatorManifest, { retentionMs: this.#retentionMs })
-          : sagaLogic(manifest as SagaManifest, { retentionMs: this.#retentionMs })
+          ? aggregatorLogic(manifest, { retentionMs: this.#retentionMs })
+          : sagaLogic(manifest, { retentionMs: this.#retentionMs })
       ) as CoordinatorLogic<unknown>;
       if (desired.has(name)) throw duplicate(name);
       desired.set(name, {

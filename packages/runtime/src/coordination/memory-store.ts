@@ -69,7 +69,7 @@ class MemoryCoordinationStore implements CoordinationStore {
 
   private dueOf(scope: string): Map<string, number> {
     let m = this.due.get(scope);
-    if (!m) this.due.set(scope, (m = new Map()));
+    if (!m) this.due.set(scope, (m = new Map<string, number>()));
     return m;
   }
 
