@@ -6,7 +6,8 @@ import { defineAgent } from '@troupe/core';
 import { WS } from './lib/events.js';
 import type { ColumnType, QuerySuccess } from './lib/events.js';
 
-const DATE = /^\d{4}(-(0[1-9]|1[0-2])(-\d{2}([T ][\d:.]+Z?)?)?|-Q[1-4])$/;
+/** A year, year-month, date, date-time or year-quarter (`2026`, `2026-04`, `2026-Q2`…). */
+const DATE = /^\d{4}(-(0[1-9]|1[0-2])(-\d{2}([T ][\d:.]+Z?)?)?|-Q[1-4])?$/;
 
 /** The type of one column: the single type of its non-null values, else `string`. */
 export function columnType(values: readonly unknown[]): ColumnType {

@@ -15,7 +15,7 @@ export function displayText(value: unknown): string {
   if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint')
     return String(value);
   if (value === null || value === undefined) return '';
-  return (JSON.stringify(value)) ?? '';
+  return JSON.stringify(value) ?? '';
 }
 
 /** Escape text for an HTML/SVG text node or a quoted attribute value. */
