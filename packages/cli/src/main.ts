@@ -3,8 +3,13 @@
 // code: 0 ok, 1 failure, 2 usage. Nothing here calls process.exit, so `main` is testable.
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
+import { register as registerApply } from './commands/apply.js';
+import { register as registerDlq } from './commands/dlq.js';
+import { register as registerGet } from './commands/get.js';
 import { register as registerGraph } from './commands/graph.js';
+import { register as registerLogs } from './commands/logs.js';
 import { register as registerMcp } from './commands/mcp.js';
+import { register as registerPublish } from './commands/publish.js';
 import { register as registerRun } from './commands/run.js';
 import { register as registerUp } from './commands/up.js';
 import { register as registerValidate } from './commands/validate.js';
@@ -20,6 +25,11 @@ const COMMANDS: readonly RegisterCommand[] = [
   registerGraph,
   registerUp,
   registerRun,
+  registerApply,
+  registerGet,
+  registerPublish,
+  registerDlq,
+  registerLogs,
   registerMcp,
 ];
 

@@ -15,6 +15,7 @@ import type { AgentStatus, Transport } from '@troupe/runtime';
 import type { Command } from 'commander';
 import { CliFailure, UsageError } from '../errors.js';
 import { paint, type Io } from '../io.js';
+import { adminOptions, nodeExtras, serveAdmin, type AdminFlags } from './serve-admin.js';
 import { filenameOption, printDiagnostics } from './shared.js';
 
 /** Options `up` and `run` share. */
@@ -26,8 +27,7 @@ export interface NodeFlags {
   verbose?: boolean;
 }
 
-interface UpOptions extends NodeFlags {
-  port?: string;
+interface UpOptions extends NodeFlags, AdminFlags {
   shutdownTimeout?: string;
 }
 
@@ -172,23 +172,23 @@ export function register(program: Command, io: Io): void {
       'consumer name of this node in every group (default: <hostname>-<pid>)',
     )
     .option(
-      '--port <n>',
-      'port of the HTTP admin API (accepted now; the admin API arrives in a later release)',
-    )
-    .option(
       '--shutdown-timeout <ms>',
       `drain deadline on SIGTERM/SIGINT (default: ${DEFAULT_SHUTDOWN_TIMEOUT_MS})`,
-    )
+    );
+  adminOptions(cmd)
     .addHelpText(
       'after',
       `
+The admin API (apply, get, publish, trace, dlq, logs; /metrics, /livez, /readyz) listens on
+127.0.0.1:7070 by default; TROUPE_TOKEN sets its bearer token (required beyond loopback).
 Several 'agentctl up --redis URL' processes on one Redis share the work: same consumer groups,
 one consumer per node id. SIGTERM or SIGINT stops fetching, lets in-flight handlers finish
 (up to --shutdown-timeout) and exits 0; what is left stays pending for another node.
 
 Examples:
   agentctl up -f manifests/quickstart.yaml
-  agentctl up -f manifests/ --redis redis://127.0.0.1:6379 --node-id worker-1`,
+  agentctl up -f manifests/ --redis redis://127.0.0.1:6379 --node-id worker-1
+  TROUPE_TOKEN=s3cret agentctl up --host 0.0.0.0 --port 8080`,
     )
     .action(async (opts: UpOptions) => {
       intFlag(opts.port, '--port', 'up', 0, 65_535);
@@ -199,21 +199,22 @@ Examples:
       const transport = await openTransport(io, opts, log);
       const { createRuntime, defaultNodeId } = await import('@troupe/runtime');
       const nodeId = opts.nodeId ?? defaultNodeId();
+      const extras = await nodeExtras(io, opts);
       const runtime = createRuntime({
         transport,
         nodeId,
-        options: { log, ...visibilityOption(io) },
+        pool: extras.pool,
+        options: { log, ...visibilityOption(io), ...extras.runtimeOptions },
       });
       const signal = nextSignal();
+      let admin: Awaited<ReturnType<typeof serveAdmin>>;
       try {
         const plan = await runtime.apply(manifests);
+        admin = await serveAdmin(io, runtime, extras, opts);
         io.err(
           `troupe node ${nodeId} up on ${describeTransport(io, opts)}: ${plan.start.length} agent(s) [${plan.start.join(', ')}]\n`,
         );
-        if (opts.port !== undefined)
-          io.err(
-            `note: --port ${opts.port} accepted; the HTTP admin API is not served by this release\n`,
-          );
+        io.err(`admin API listening on ${admin.url} (${extras.describe()})\n`);
         io.err('press Ctrl-C (or send SIGTERM) to stop\n');
       } catch (err) {
         await runtime.close({ deadlineMs: 1000 });
@@ -230,6 +231,7 @@ Examples:
       clearInterval(ticker);
       io.err(`${sig}: shutting down (draining in-flight work for up to ${deadlineMs} ms)\n`);
       const final = summary(runtime.agents());
+      await admin.close();
       await runtime.close({ deadlineMs });
       io.err(`stopped${final ? `: ${final}` : ''}\n`);
       io.exitCode = 0;

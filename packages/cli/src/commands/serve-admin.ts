@@ -1,0 +1,178 @@
+// What `agentctl up` adds around its runtime to serve the admin API: the worker pool wrapped so
+// metrics see every handler outcome, the event archive (traces, replay) and the workspace the
+// node's handlers share (the admin API reads it too), and the admin server itself on
+// --host/--port with TROUPE_TOKEN. Embedded (no Redis): an SQLite archive and workspace under
+// `<root>/.troupe/`; on Redis: the workspace in Redis, the archive only with --db.
+import path from 'node:path';
+import type {
+  AdminMetrics,
+  AdminServer,
+  EventArchive,
+  Runtime,
+  RuntimeOptions,
+  WorkerPool,
+  WorkspaceStore,
+  WorkspaceTarget,
+} from '@troupe/runtime';
+import type { Command } from 'commander';
+import { CliFailure } from '../errors.js';
+import type { Io } from '../io.js';
+import { intFlag } from './up.js';
+
+/** Default admin API port. */
+export const DEFAULT_ADMIN_PORT = 7070;
+
+export interface AdminFlags {
+  port?: string;
+  host?: string;
+  root?: string;
+  db?: string;
+  archive?: boolean;
+}
+
+/** The runtime's extras and what must be closed after the runtime. */
+export interface NodeExtras {
+  readonly root: string;
+  readonly pool: WorkerPool;
+  readonly metrics: AdminMetrics;
+  readonly runtimeOptions: Pick<RuntimeOptions, 'archive' | 'workspace'>;
+  readonly archive?: EventArchive;
+  readonly workspaceTarget?: WorkspaceTarget;
+  describe(): string;
+}
+
+/** Add --host, --port, --root, --db, --no-archive to `up`. */
+export function adminOptions(cmd: Command): Command {
+  return cmd
+    .option(
+      '--port <n>',
+      `port of the HTTP admin API; 0 picks a free one (default: ${DEFAULT_ADMIN_PORT})`,
+    )
+    .option(
+      '--host <addr>',
+      'interface of the admin API; beyond loopback TROUPE_TOKEN is required (default: 127.0.0.1)',
+    )
+    .option(
+      '--root <dir>',
+      'project root: applied manifests and their handlers must live inside it (default: the current directory)',
+    )
+    .option(
+      '--db <url>',
+      'event archive: an SQLite file path or a postgres:// URL (default: <root>/.troupe/archive.db without --redis, none with it)',
+    )
+    .option('--no-archive', 'do not keep the event archive (traces then show only recent events)');
+}
+
+function archiveConfig(
+  db: string,
+): { filename: string } | { config: { client: 'pg'; connection: string } } {
+  return /^postgres(ql)?:\/\//.test(db)
+    ? { config: { client: 'pg', connection: db } }
+    : { filename: path.resolve(db) };
+}
+
+/** Build the pool, metrics, archive and workspace target of a node. */
+export async function nodeExtras(
+  io: Io,
+  flags: AdminFlags & { redis?: string; namespace?: string },
+): Promise<NodeExtras> {
+  const rt = await import('@troupe/runtime');
+  const root = path.resolve(flags.root ?? '.');
+  const redis = flags.redis ?? io.env.REDIS_URL;
+  const metrics = new rt.AdminMetrics();
+  const pool = rt.instrumentPool(rt.createWorkerPool(), metrics);
+  const db =
+    flags.db ?? io.env.TROUPE_DB ?? (redis ? undefined : path.join(root, '.troupe', 'archive.db'));
+  let archive: EventArchive | undefined;
+  if (flags.archive !== false && db !== undefined) {
+    try {
+      archive = await rt.createEventArchive(archiveConfig(db));
+    } catch (err) {
+      await pool.close(0);
+      throw new CliFailure(
+        `cannot open the event archive at ${db}: ${err instanceof Error ? err.message : String(err)}`,
+      );
+    }
+  }
+  const workspaceTarget: WorkspaceTarget = redis
+    ? {
+        kind: 'redis',
+        url: redis,
+        namespace: flags.namespace ?? io.env.TROUPE_NAMESPACE ?? 'troupe',
+      }
+    : { kind: 'sqlite', filename: path.join(root, '.troupe', 'workspace.db') };
+  return {
+    root,
+    pool,
+    metrics,
+    runtimeOptions: { workspace: workspaceTarget, ...(archive ? { archive } : {}) },
+    ...(archive ? { archive } : {}),
+    workspaceTarget,
+    describe: () =>
+      `archive ${archive ? (db ?? '') : 'off'}, workspace ${workspaceTarget.kind === 'redis' ? 'redis' : workspaceTarget.kind === 'sqlite' ? workspaceTarget.filename : 'postgres'}`,
+  };
+}
+
+async function openWorkspace(target: WorkspaceTarget): Promise<WorkspaceStore> {
+  const rt = await import('@troupe/runtime');
+  switch (target.kind) {
+    case 'redis':
+      return rt.createRedisWorkspaceStore({
+        url: target.url,
+        ...(target.namespace ? { namespace: target.namespace } : {}),
+      });
+    case 'sqlite':
+      return rt.createSqlWorkspaceStore({ filename: target.filename });
+    case 'postgres':
+      return rt.createSqlWorkspaceStore({
+        config: { client: 'pg', connection: target.connection },
+      });
+  }
+}
+
+/** Start the admin server of `runtime`; the returned close also closes the workspace reader. */
+export async function serveAdmin(
+  io: Io,
+  runtime: Runtime,
+  extras: NodeExtras,
+  flags: AdminFlags,
+): Promise<AdminServer> {
+  const port = intFlag(flags.port, '--port', 'up', 0, 65_535) ?? DEFAULT_ADMIN_PORT;
+  const rt = await import('@troupe/runtime');
+  let workspace: WorkspaceStore | undefined;
+  try {
+    workspace = extras.workspaceTarget ? await openWorkspace(extras.workspaceTarget) : undefined;
+  } catch (err) {
+    io.err(
+      `warning: the admin API cannot read the workspace: ${err instanceof Error ? err.message : String(err)}\n`,
+    );
+  }
+  const archive = extras.archive;
+  try {
+    const server = await rt.startAdminServer({
+      runtime,
+      root: extras.root,
+      host: flags.host ?? '127.0.0.1',
+      port,
+      ...(io.env.TROUPE_TOKEN ? { token: io.env.TROUPE_TOKEN } : {}),
+      metrics: extras.metrics,
+      ...(workspace ? { workspace } : {}),
+      readiness: {
+        ...(archive
+          ? { archive: () => archive.events({ correlationId: 'troupe-readyz', limit: 1 }) }
+          : {}),
+        ...(workspace ? { workspace: () => workspace.get('global', 'troupe-readyz') } : {}),
+      },
+    });
+    const close = server.close.bind(server);
+    return Object.assign(server, {
+      async close() {
+        await close();
+        await workspace?.close();
+      },
+    });
+  } catch (err) {
+    await workspace?.close();
+    throw new CliFailure(err instanceof Error ? err.message : String(err));
+  }
+}
