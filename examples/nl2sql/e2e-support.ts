@@ -41,7 +41,7 @@ export async function trustedRows(sql: string): Promise<Record<string, unknown>[
   });
   try {
     // The trusted knex (no guard): this SQL is the test's, not a model's.
-    return (await db.raw.raw(sql)) as Record<string, unknown>[];
+    return await db.raw.raw<Record<string, unknown>[]>(sql);
   } finally {
     await db.close();
   }
