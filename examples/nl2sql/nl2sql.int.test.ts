@@ -3,6 +3,9 @@
 // destructive SQL refused with the database unchanged. In process: the LLM path against the fake
 // OpenAI-compatible server including a repair round, and a clarification answered by publishing
 // QueryReceived again in the same correlation.
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeOpenAiServer } from '@troupe/adapters';
 import type { CloudEvent } from '@troupe/core';
@@ -220,5 +223,53 @@ describe('human in the loop', () => {
     } finally {
       await runtime.close();
     }
+  });
+});
+
+const CHROMIUM = ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome'].find(
+  (p) => existsSync(p),
+);
+if (CHROMIUM === undefined)
+  console.warn(
+    '\n!!! SKIPPED: the report check in headless Chromium (none installed: apt-get install -y chromium)\n',
+  );
+
+describe.skipIf(CHROMIUM === undefined)('the report in headless Chromium', () => {
+  it('renders the table and the chart, and a <script> cell value stays inert text', async () => {
+    const { runtime } = await startSystem();
+    let reportPath: string;
+    try {
+      const payload = '<script>document.title="pwned"</script><img src=x onerror=alert(1)>';
+      const sql = `SELECT r.name AS region, '${payload}' AS note, COUNT(*) AS customers FROM customers c JOIN regions r ON r.id = c.region_id GROUP BY r.name`;
+      const { result } = await runtime.request(
+        'SQLGenerated',
+        { sql },
+        { wait: ['ResultsRendered', 'QueryError'], timeoutMs: 60_000 },
+      );
+      expect(result.type).toBe('ResultsRendered');
+      reportPath = (result.data as { reportPath: string }).reportPath;
+    } finally {
+      await runtime.close();
+    }
+    const { stdout: dom } = await promisify(execFile)(
+      CHROMIUM!,
+      [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--virtual-time-budget=2000',
+        '--dump-dom',
+        `file://${reportPath}`,
+      ],
+      { timeout: 60_000, maxBuffer: 16 * 1024 * 1024 },
+    );
+    // The page as the browser built it: no script ran (title intact), no element was injected.
+    expect(dom).toMatch(/<title>Query result<\/title>/);
+    expect(dom).not.toMatch(/<script/i);
+    expect(dom).not.toMatch(/<img/i);
+    expect(dom).toContain('&lt;script&gt;document.title="pwned"&lt;/script&gt;');
+    expect(dom.match(/<tr>/g)).toHaveLength(6); // header + 5 regions
+    expect(dom).toMatch(/<svg[^>]*data-chart="bar"/);
+    expect(dom.match(/<rect /g)).toHaveLength(5);
   });
 });
