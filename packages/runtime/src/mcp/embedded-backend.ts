@@ -14,16 +14,9 @@ export interface EmbeddedBackendOptions {
   workspace?: WorkspaceStore;
   /**
    * The causal tree of a correlation, for `get_trace` and trace resources. Default: the
-   * runtime's own `trace(id)` when it has one; otherwise the tool says tracing is unavailable.
+   * runtime's `trace(id)` (which needs the runtime's event archive).
    */
   trace?: (correlationId: string) => Promise<unknown>;
-}
-
-/** Runtime versions that can report traces expose `trace(id)`; older ones do not. */
-function runtimeTrace(runtime: Runtime): ((id: string) => Promise<unknown>) | undefined {
-  const candidate: unknown = Reflect.get(runtime, 'trace');
-  if (typeof candidate !== 'function') return undefined;
-  return (id) => Promise.resolve((candidate as (id: string) => unknown).call(runtime, id));
 }
 
 /** Every event type the manifests name (subscribed, emitted, collected, published…). */
@@ -42,7 +35,7 @@ export function createEmbeddedBackend(
   runtime: Runtime,
   options: EmbeddedBackendOptions = {},
 ): McpBackend {
-  const trace = options.trace ?? runtimeTrace(runtime);
+  const trace = options.trace ?? ((id: string) => runtime.trace(id));
   const agentNames = (): string[] => runtime.agents().map((a) => a.name);
   return {
     mode: 'embedded',
@@ -58,13 +51,7 @@ export function createEmbeddedBackend(
         if (event.correlationid === correlationId) onEvent(event);
       });
     },
-    trace(correlationId) {
-      if (!trace)
-        return Promise.reject(
-          unavailable('tracing', 'this runtime version does not record traces'),
-        );
-      return trace(correlationId);
-    },
+    trace: (correlationId) => trace(correlationId),
     async deadLetters(agent, limit) {
       const names = agent === undefined ? agentNames() : [agent];
       if (agent !== undefined && !agentNames().includes(agent))

@@ -26,3 +26,5 @@ export { DEFAULT_TOOL_TIMEOUT_MS, toolDefinition } from './declared-tools.js';
 export { InputValidator } from './input-validation.js';
 export { createRemoteBackend, REMOTE_BACKEND_DEFAULTS } from './remote-backend.js';
 export type { RemoteBackendOptions } from './remote-backend.js';
+export { mcpAdminMount } from './admin-mount.js';
+export type { McpAdminMount, McpAdminMountOptions } from './admin-mount.js';

@@ -1,0 +1,49 @@
+// `/mcp` on the admin API's express app: `createAdminApp({ …, mount: mcp.mount })`. The MCP
+// endpoint then sits behind the admin API's bearer auth (and checks the token itself too), and
+// its tools see the node's runtime; traces fall back to the admin feed's recent events when the
+// runtime keeps no archive, like `GET /v1/traces/:id`.
+import type { Express } from 'express';
+import type { AdminMountContext } from '../admin/app.js';
+import type { WorkspaceStore } from '../workspace/contract.js';
+import { createEmbeddedBackend } from './embedded-backend.js';
+import { createMcpHttpEndpoint, type McpHttpEndpoint, type McpHttpOptions } from './http.js';
+
+export interface McpAdminMountOptions extends McpHttpOptions {
+  /** Path of the endpoint. Default `/mcp`. */
+  path?: string;
+  /** Store behind `workspace_search` (the admin API's). Default: none. */
+  workspace?: WorkspaceStore;
+}
+
+export interface McpAdminMount {
+  /** Pass as `AdminAppOptions.mount`. */
+  mount(app: Express, context: AdminMountContext): void;
+  /** Close the MCP sessions (call before or after the admin server closes). */
+  close(): Promise<void>;
+  /** The endpoint, once mounted. */
+  endpoint(): McpHttpEndpoint | undefined;
+}
+
+export function mcpAdminMount(options: McpAdminMountOptions = {}): McpAdminMount {
+  let endpoint: McpHttpEndpoint | undefined;
+  return {
+    mount(app, { runtime, feed }) {
+      const backend = createEmbeddedBackend(runtime, {
+        ...(options.workspace ? { workspace: options.workspace } : {}),
+        trace: async (correlationId) => {
+          try {
+            return await runtime.trace(correlationId);
+          } catch (err) {
+            const events = feed.recent({ correlationId });
+            if (events.length === 0) throw err;
+            return { correlationId, source: 'recent-events', events };
+          }
+        },
+      });
+      endpoint = createMcpHttpEndpoint(backend, options);
+      app.use(options.path ?? '/mcp', endpoint.router);
+    },
+    close: async () => endpoint?.close(),
+    endpoint: () => endpoint,
+  };
+}
