@@ -17,17 +17,17 @@ export interface McpAdminMountOptions extends McpHttpOptions {
 
 export interface McpAdminMount {
   /** Pass as `AdminAppOptions.mount`. */
-  mount(app: Express, context: AdminMountContext): void;
+  readonly mount: (app: Express, context: AdminMountContext) => void;
   /** Close the MCP sessions (call before or after the admin server closes). */
-  close(): Promise<void>;
+  readonly close: () => Promise<void>;
   /** The endpoint, once mounted. */
-  endpoint(): McpHttpEndpoint | undefined;
+  readonly endpoint: () => McpHttpEndpoint | undefined;
 }
 
 export function mcpAdminMount(options: McpAdminMountOptions = {}): McpAdminMount {
   let endpoint: McpHttpEndpoint | undefined;
   return {
-    mount(app, { runtime, feed }) {
+    mount: (app, { runtime, feed }) => {
       const backend = createEmbeddedBackend(runtime, {
         ...(options.workspace ? { workspace: options.workspace } : {}),
         trace: async (correlationId) => {
