@@ -5,6 +5,7 @@ import type { CloudEvent } from '@troupe/core';
 import type { Command } from 'commander';
 import { Option } from 'commander';
 import { clientFrom, clientOptions, type ClientFlags } from '../client.js';
+import { CliFailure } from '../errors.js';
 import type { Io } from '../io.js';
 
 interface LogsFlags extends ClientFlags {
@@ -63,8 +64,9 @@ export function register(program: Command, io: Io): void {
           signal: ac.signal,
         }))
           print(e);
+        if (!ac.signal.aborted) throw new CliFailure(`${client.server} closed the event stream`);
       } catch (err) {
-        if (!ac.signal.aborted) throw err;
+        if (!ac.signal.aborted || err instanceof CliFailure) throw err;
       } finally {
         process.off('SIGINT', stop);
         process.off('SIGTERM', stop);

@@ -4,6 +4,7 @@
 // --host/--port with TROUPE_TOKEN. Embedded (no Redis): an SQLite archive and workspace under
 // `<root>/.troupe/`; on Redis: the workspace in Redis, the archive only with --db.
 import path from 'node:path';
+import { isTroupeError } from '@troupe/core';
 import type {
   AdminMetrics,
   AdminServer,
@@ -148,12 +149,12 @@ export async function serveAdmin(
     );
   }
   const archive = extras.archive;
-  try {
-    const server = await rt.startAdminServer({
+  const start = (p: number): Promise<AdminServer> =>
+    rt.startAdminServer({
       runtime,
       root: extras.root,
       host: flags.host ?? '127.0.0.1',
-      port,
+      port: p,
       ...(io.env.TROUPE_TOKEN ? { token: io.env.TROUPE_TOKEN } : {}),
       metrics: extras.metrics,
       ...(workspace ? { workspace } : {}),
@@ -164,6 +165,19 @@ export async function serveAdmin(
         ...(workspace ? { workspace: () => workspace.get('global', 'troupe-readyz') } : {}),
       },
     });
+  try {
+    let server: AdminServer;
+    try {
+      server = await start(port);
+    } catch (err) {
+      // Several nodes on one host (tests, a local cluster): only an explicit --port is binding.
+      if (flags.port !== undefined || !isTroupeError(err) || err.data.reason !== 'in-use')
+        throw err;
+      io.err(
+        `warning: admin API port ${port} is in use; listening on a free port instead (pass --port to choose)\n`,
+      );
+      server = await start(0);
+    }
     const close = server.close.bind(server);
     return Object.assign(server, {
       async close() {

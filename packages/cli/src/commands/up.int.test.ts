@@ -28,13 +28,13 @@ describe('agentctl up', () => {
         '--node-id',
         'test-node',
         '--port',
-        '7070',
+        '0',
       ]);
       await until('node up', () => up.stderr().includes('press Ctrl-C'));
       expect(up.stderr()).toMatch(
         /troupe node test-node up on embedded in-memory transport: 3 agent\(s\) \[tokenizer, word-counter, text-stats\]/,
       );
-      expect(up.stderr()).toMatch(/--port 7070 accepted/);
+      expect(up.stderr()).toMatch(/admin API listening on http:\/\/127\.0\.0\.1:\d+ /);
       up.child.kill(sig);
       const r = await up.done;
       expect(r.code).toBe(0);

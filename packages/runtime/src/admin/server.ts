@@ -61,7 +61,11 @@ export async function startAdminServer(o: AdminServerOptions): Promise<AdminServ
     throw new TroupeError(
       ErrorCode.InvalidOption,
       `cannot listen on ${host}:${port}: ${code === 'EADDRINUSE' ? 'the port is in use' : err instanceof Error ? err.message : String(err)}`,
-      { retryable: false, cause: err, data: { field: 'port', host, port } },
+      {
+        retryable: false,
+        cause: err,
+        data: { field: 'port', host, port, ...(code === 'EADDRINUSE' ? { reason: 'in-use' } : {}) },
+      },
     );
   }
   const address = server.address() as AddressInfo;
