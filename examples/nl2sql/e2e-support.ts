@@ -8,7 +8,7 @@ import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createSqlConnection } from '@troupe/adapters';
 import { validateManifests } from '@troupe/core';
-import type { CloudEvent, ConnectionManifest, LoadedManifest } from '@troupe/core';
+import type { AgentManifest, CloudEvent, ConnectionManifest, LoadedManifest } from '@troupe/core';
 import { createMemoryTransport, createRedisTransport, createRuntime } from '@troupe/runtime';
 import type { Runtime, WorkspaceTarget } from '@troupe/runtime';
 import { DEFAULT_SQLITE_PATH } from './generate.js';
@@ -75,12 +75,27 @@ export function agentctl(args: readonly string[], env: NodeJS.ProcessEnv = {}): 
   });
 }
 
-/** The system's manifests; `llmBaseUrl` re-points the `llm` Connection (e.g. a fake server). */
-export async function loadSystem(llmBaseUrl?: string): Promise<LoadedManifest[]> {
+/**
+ * The system's manifests; `llmBaseUrl` re-points the `llm` Connection (e.g. a fake server),
+ * `reportsDir` the ui-renderer's report directory.
+ */
+export async function loadSystem(
+  llmBaseUrl?: string,
+  reportsDir?: string,
+): Promise<LoadedManifest[]> {
   const result = await validateManifests([MANIFEST]);
   if (!result.ok)
     throw new Error(`manifests/nl2sql.yaml is invalid: ${JSON.stringify(result.diagnostics)}`);
   return result.set.manifests.map((m) => {
+    if (
+      reportsDir !== undefined &&
+      m.manifest.kind === 'Agent' &&
+      m.manifest.metadata.name === 'ui-renderer'
+    ) {
+      const a = m as LoadedManifest<AgentManifest>;
+      const spec = { ...a.manifest.spec, config: { ...a.manifest.spec.config, reportsDir } };
+      return { ...a, manifest: { ...a.manifest, spec } };
+    }
     if (
       llmBaseUrl === undefined ||
       m.manifest.kind !== 'Connection' ||
@@ -103,6 +118,8 @@ export interface SystemOptions {
   /** Redis transport (and workspace) under `namespace`; default the in-memory transport. */
   redis?: { url: string; namespace: string };
   threads?: number;
+  /** ui-renderer's report directory. Default: the manifest's (`.troupe/reports`). */
+  reportsDir?: string;
 }
 
 /** An in-process runtime with the nl2sql system applied; `seen` records every event in order. */
@@ -134,6 +151,6 @@ export async function startSystem(
     ...OUTCOMES,
   ];
   await transport.observe(types, (e) => seen.push(e));
-  await runtime.apply(await loadSystem(options.llmBaseUrl));
+  await runtime.apply(await loadSystem(options.llmBaseUrl, options.reportsDir));
   return { runtime, seen };
 }
