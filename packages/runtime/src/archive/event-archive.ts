@@ -17,6 +17,7 @@ import {
 } from '@troupe/core';
 import type { HandlingOutcome, OutcomeSettlement } from '../pipeline/outcome-hook.js';
 import type { DeadLetterReason } from '../transport/contract.js';
+import { batchWriter, type BatchWriter, type Row } from './batch-writer.js';
 import { archiveTables, migrateArchive, type ArchiveTables } from './schema.js';
 
 export interface EventArchiveOptions {
@@ -83,13 +84,13 @@ export interface ArchiveStats {
   readonly outcomesWritten: number;
   readonly dropped: number;
   readonly flushes: number;
+  /** Milliseconds spent in database writes (wall time; the SQLite default writes in its own thread). */
+  readonly writeMs: number;
   readonly lastError?: string;
 }
 
-type EventRow = Record<string, string | number | null>;
-type OutcomeRow = Record<string, string | number | boolean | null>;
-
-const CHUNK = 100;
+type EventRow = Row;
+type OutcomeRow = Row;
 
 function positiveInt(value: number, field: string): number {
   if (!Number.isInteger(value) || value < 1)
@@ -101,8 +102,12 @@ function positiveInt(value: number, field: string): number {
   return value;
 }
 
+function resolveFile(filename: string): string {
+  return filename === ':memory:' ? filename : resolve(filename);
+}
+
 function sqliteConfig(filename: string): Knex.Config {
-  const file = filename === ':memory:' ? filename : resolve(filename);
+  const file = resolveFile(filename);
   if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
   return {
     client: 'better-sqlite3',
@@ -139,6 +144,11 @@ export async function createEventArchive(options: EventArchiveOptions = {}): Pro
   };
   const tables = archiveTables(options.tablePrefix ?? d.tablePrefix);
   const owned = options.knex === undefined;
+  // The SQLite file the archive opens itself gets a writer thread (batch-writer.ts).
+  const ownFile =
+    options.knex === undefined && options.config === undefined
+      ? resolveFile(options.filename ?? d.filename)
+      : undefined;
   const db =
     options.knex ?? knexFactory(options.config ?? sqliteConfig(options.filename ?? d.filename));
   try {
@@ -151,7 +161,7 @@ export async function createEventArchive(options: EventArchiveOptions = {}): Pro
       { retryable: false, cause: err, data: { field: 'options' } },
     );
   }
-  return new EventArchive(db, owned, tables, settings, options.log);
+  return new EventArchive(db, owned, tables, settings, options.log, ownFile);
 }
 
 export class EventArchive {
@@ -161,9 +171,10 @@ export class EventArchive {
   #again = false;
   #closed = false;
   readonly #timer: NodeJS.Timeout;
-  #stats = { eventsWritten: 0, outcomesWritten: 0, dropped: 0, flushes: 0 };
+  #stats = { eventsWritten: 0, outcomesWritten: 0, dropped: 0, flushes: 0, writeMs: 0 };
   #lastError: string | undefined;
   #lastDropWarn = 0;
+  readonly #writer: BatchWriter;
 
   /** Use `createEventArchive`. */
   constructor(
@@ -172,7 +183,14 @@ export class EventArchive {
     readonly tables: ArchiveTables,
     private readonly s: { flushIntervalMs: number; batchSize: number; maxBuffered: number },
     private readonly log?: Logger,
+    ownFile?: string,
   ) {
+    this.#writer = batchWriter(
+      db,
+      tables,
+      String((db.client as { dialect?: string }).dialect),
+      ownFile,
+    );
     this.#timer = setInterval(() => void this.flush(), s.flushIntervalMs);
     this.#timer.unref();
   }
@@ -262,15 +280,9 @@ export class EventArchive {
       const events = this.#events.splice(0, this.s.batchSize);
       const outcomes = this.#outcomes.splice(0, this.s.batchSize);
       try {
-        await this.db.transaction(async (trx) => {
-          for (let i = 0; i < events.length; i += CHUNK)
-            await trx(this.tables.events)
-              .insert(events.slice(i, i + CHUNK))
-              .onConflict('id')
-              .ignore();
-          for (let i = 0; i < outcomes.length; i += CHUNK)
-            await trx(this.tables.outcomes).insert(outcomes.slice(i, i + CHUNK));
-        });
+        const t0 = performance.now();
+        await this.#writer.write(events, outcomes);
+        this.#stats.writeMs += performance.now() - t0;
         this.#stats.eventsWritten += events.length;
         this.#stats.outcomesWritten += outcomes.length;
         this.#stats.flushes++;
@@ -332,6 +344,7 @@ export class EventArchive {
     clearInterval(this.#timer);
     await this.flush();
     this.#closed = true;
+    await this.#writer.close();
     if (this.owned) await this.db.destroy();
   }
 }
