@@ -1,10 +1,11 @@
 // Handler capabilities in real worker threads: ctx.sql on a granted SQLite connection (relative
 // filename from the Connection's directory, reused across invocations, guard refusals keep their
 // code), ctx.llm on the fake OpenAI server and the offline provider, ctx.workspace through the
-// thread's own store, ctx.tools refusing until MCP support, and every refusal reason.
+// thread's own store, ctx.tools on the adapters' stdio fixture MCP server, and every refusal reason.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEvent, ErrorCode } from '@troupe/core';
 import type { LoadedManifest, SerializedError } from '@troupe/core';
@@ -17,6 +18,9 @@ import { makeTask } from './fixtures/make-task.js';
 import { createWorkerPool } from './pool.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'troupe-caps-'));
+const MCP_SERVER = fileURLToPath(
+  new URL('../../../adapters/src/mcp/fixtures/echo-server.mjs', import.meta.url),
+);
 let llm: FakeOpenAiServer;
 let pool: WorkerPool;
 let raw: WorkerPool;
@@ -53,7 +57,7 @@ function manifests(llmUrl: string): LoadedManifest[] {
       apiVersion: 'troupe.dev/v1',
       kind: 'Connection',
       metadata: { name: 'github' },
-      spec: { type: 'mcp', transport: 'stdio', command: 'true' },
+      spec: { type: 'mcp', transport: 'stdio', command: process.execPath, args: [MCP_SERVER] },
     }),
     doc({
       apiVersion: 'troupe.dev/v1',
@@ -89,6 +93,8 @@ beforeAll(async () => {
   llm = await startFakeOpenAiServer((req) => `echo ${req.messages.at(-1)?.content ?? ''}`);
   const registry = new CapabilityRegistry({ kind: 'sqlite', filename: join(tmp, 'ws', 'w.db') });
   registry.update(manifests(llm.baseUrl));
+  // Pins of ctx.tools go to the temp dir (worker threads copy the environment at start).
+  process.env.TROUPE_MCP_PINS = join(tmp, 'mcp-pins.json');
   raw = createWorkerPool({ threads: 1 });
   pool = withCapabilities(raw, registry);
 });
@@ -231,11 +237,18 @@ describe('ctx.workspace', () => {
 });
 
 describe('ctx.tools', () => {
-  it('refuses a listed MCP connection until MCP support lands, and names it', async () => {
-    const e = failed(await run({ op: 'tools', name: 'github' }));
-    expect(e.code).toBe(ErrorCode.CapabilityUnavailable);
-    expect(e.message).toMatch(/no MCP connection support yet/);
-    expect(e.data).toMatchObject({ capability: 'tools', reason: 'unsupported', name: 'github' });
+  it('calls a tool of a listed MCP connection, reusing the server process, and pins its tools', async () => {
+    const [first] = ok(await run({ op: 'tools', name: 'github' }));
+    expect(first).toMatchObject({ result: { structuredContent: { hits: ['troupe'] } } });
+    const [second] = ok(await run({ op: 'tools', name: 'github' }));
+    const pid = (r: Record<string, unknown> | undefined) =>
+      (r?.result as { structuredContent: { pid: number } }).structuredContent.pid;
+    expect(pid(second)).toBe(pid(first));
+    const { readFileSync } = await import('node:fs');
+    const pins = JSON.parse(readFileSync(join(tmp, 'mcp-pins.json'), 'utf8')) as {
+      pins: Record<string, Record<string, string>>;
+    };
+    expect(Object.keys(pins.pins.github ?? {})).toContain('search');
   });
 
   it('refuses a connection that is not MCP', async () => {

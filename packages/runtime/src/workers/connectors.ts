@@ -26,7 +26,7 @@ export type OpenConnection =
     };
 
 /** Opens a connection of one type; runs after `adapters` is loaded. Synchronous: nothing connects. */
-type Connector = (grant: ConnectionGrant, adapters: AdaptersModule) => OpenConnection;
+type Connector = (grant: ConnectionGrant, adapters: AdaptersModule, name: string) => OpenConnection;
 
 function offlineLlm(spec: LlmConnectionSpec): LlmCapability {
   return {
@@ -70,8 +70,24 @@ const CONNECTORS: Readonly<Record<ConnectionGrant['spec']['type'], Connector | u
       },
     };
   },
-  // MCP: the MCP client adapter plugs in here (`type: 'mcp', client: { callTool }`).
-  mcp: undefined,
+  // MCP: one lazily connected client per connection and thread; tools pinned against rug pulls
+  // in TROUPE_MCP_PINS (default `.troupe/mcp-pins.json` under the node's working directory).
+  mcp: (grant, adapters, name) => {
+    const spec = grant.spec;
+    if (spec.type !== 'mcp') throw new TypeError('mcp connector given another spec');
+    const client = new adapters.McpConnectionClient({
+      name,
+      spec,
+      cwd: grant.baseDir,
+      pins: adapters.createFilePinStore(process.env.TROUPE_MCP_PINS || adapters.DEFAULT_PIN_FILE),
+    });
+    return {
+      type: 'mcp',
+      client: {
+        callTool: (tool, args, signal) => client.callTool(tool, args, signal ? { signal } : {}),
+      },
+    };
+  },
 };
 
 /** True when opening a grant of this type needs the adapters module. */
@@ -93,5 +109,5 @@ export function openConnection(
       `connection ${JSON.stringify(name)} is of type ${grant.spec.type}: no MCP connection support yet`,
       name,
     );
-  return connector(grant, adapters);
+  return connector(grant, adapters, name);
 }
