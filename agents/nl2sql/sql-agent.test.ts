@@ -4,6 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMemoryWorkspace, ErrorCode, runHandler } from '@troupe/core';
 import type { LlmCapability, LlmMessage } from '@troupe/core';
+import { createSqlConnection } from '@troupe/adapters';
 import type { SqlClient } from '@troupe/adapters';
 import { WS } from './lib/events.js';
 import { sampleWarehouse } from './lib/test-db.js';
@@ -130,6 +131,27 @@ describe('sql-agent, offline provider', () => {
       llm: { llm: offline },
     });
     expect(error).toMatchObject({ code: ErrorCode.CapabilityUnavailable });
+  });
+
+  it('a missing SQLite file is a non-retryable error that says how to create the sample', async () => {
+    const missing = createSqlConnection({
+      type: 'sql',
+      client: 'sqlite',
+      connection: { filename: '/nonexistent-dir-troupe/sales.db' },
+      readOnly: true,
+    });
+    try {
+      const { error } = await runHandler(handler, {
+        type: 'QueryReceived',
+        data: { question: 'revenue by region' },
+        sql: { warehouse: missing },
+        llm: { llm: offline },
+      });
+      expect(error).toMatchObject({ code: ErrorCode.NonRetryable, retryable: false });
+      expect((error as Error).message).toMatch(/^connection warehouse: .*open database.*pnpm demo/);
+    } finally {
+      await missing.close();
+    }
   });
 });
 

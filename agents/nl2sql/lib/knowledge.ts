@@ -27,9 +27,21 @@ function introspectable(db: SqlCapability, name: string): Introspectable {
   return { dialect: db.dialect, raw };
 }
 
+/** A SQLite file that cannot be opened will not appear by retrying: say what to do instead. */
+function explain(err: unknown, db: SqlCapability, name: string): unknown {
+  const message = err instanceof Error ? err.message : String(err);
+  if (db.dialect !== 'sqlite' || !/(cannot|unable to) open database/i.test(message)) return err;
+  return new NonRetryableError(
+    `connection ${name}: ${message} (the sample database is created by \`pnpm demo\` or \`pnpm exec tsx examples/nl2sql/generate.ts\`)`,
+    { cause: err },
+  );
+}
+
 async function build(db: SqlCapability, name: string): Promise<Knowledge> {
   const client = introspectable(db, name);
-  const schema = await introspect(client);
+  const schema = await introspect(client).catch((err: unknown) => {
+    throw explain(err, db, name);
+  });
   const inputs = await discoverTranslatorInputs(client, schema);
   let translator: OfflineTranslator | undefined;
   return {
