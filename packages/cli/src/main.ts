@@ -76,7 +76,10 @@ export function buildProgram(io: Io): Command {
       `
 Examples:
   agentctl validate -f manifests/
-  agentctl graph -f manifests/ --format dot`,
+  agentctl graph -f manifests/ --format dot
+  agentctl up -f manifests/quickstart.yaml          # node + admin API on 127.0.0.1:7070
+  agentctl publish TextSubmitted --data '{"text":"hi"}' --wait TextStats
+  agentctl get agents`,
     );
   program.hook('preAction', (cmd) => {
     if (cmd.optsWithGlobals<{ color?: boolean }>().color === false) io.color = false;
