@@ -74,9 +74,10 @@ export class MemoryGroup {
   constructor(
     readonly name: string,
     dedupeWindowMs: number,
+    maxRemembered: number,
     private readonly hooks: GroupHooks,
   ) {
-    this.done = new DedupeWindow(dedupeWindowMs, () => hooks.now());
+    this.done = new DedupeWindow(dedupeWindowMs, () => hooks.now(), maxRemembered);
     this.retryStream = `retry:${name}`;
   }
 

@@ -24,6 +24,11 @@ export interface MemoryTransportOptions {
   readonly dedupeWindowMs?: number;
   /** Window of `countCorrelation` counts. Default 1 h. */
   readonly budgetWindowMs?: number;
+  /**
+   * At most this many finished event ids per group, and this many correlation counts, are
+   * remembered; the oldest go first. Bounds memory of a long-running embedded node. Default 100 000.
+   */
+  readonly maxRemembered?: number;
   /** Clock (ms), injectable for tests. Default `Date.now`. */
   readonly now?: () => number;
 }
@@ -31,6 +36,7 @@ export interface MemoryTransportOptions {
 export const MEMORY_TRANSPORT_DEFAULTS = {
   dedupeWindowMs: 24 * 60 * 60 * 1000,
   budgetWindowMs: 60 * 60 * 1000,
+  maxRemembered: 100_000,
 } as const;
 
 const FEATURES: TransportFeatures = Object.freeze({ durable: false, multiProcess: false });
@@ -57,8 +63,12 @@ export function createMemoryTransport(options: MemoryTransportOptions = {}): Tra
     'budgetWindowMs',
     options.budgetWindowMs ?? MEMORY_TRANSPORT_DEFAULTS.budgetWindowMs,
   );
+  const maxRemembered = positive(
+    'maxRemembered',
+    options.maxRemembered ?? MEMORY_TRANSPORT_DEFAULTS.maxRemembered,
+  );
   const now = options.now ?? Date.now;
-  return new MemoryTransport(dedupeWindowMs, budgetWindowMs, now);
+  return new MemoryTransport(dedupeWindowMs, budgetWindowMs, now, maxRemembered);
 }
 
 class MemoryTransport implements Transport {
@@ -77,6 +87,7 @@ class MemoryTransport implements Transport {
     private readonly dedupeWindowMs: number,
     private readonly budgetWindowMs: number,
     private readonly now: () => number,
+    private readonly maxRemembered: number,
   ) {}
 
   private stream(type: string): MemoryStream {
@@ -126,7 +137,7 @@ class MemoryTransport implements Transport {
   private group(name: string): MemoryGroup {
     let group = this.groups.get(name);
     if (!group) {
-      group = new MemoryGroup(name, this.dedupeWindowMs, {
+      group = new MemoryGroup(name, this.dedupeWindowMs, this.maxRemembered, {
         append: (e) => this.append(e),
         now: this.now,
       });
@@ -218,7 +229,7 @@ class MemoryTransport implements Transport {
   /** Windows are fixed from the first count, so insertion order is expiry order. */
   private evictCorrelations(now: number): void {
     for (const [id, c] of this.correlations) {
-      if (c.expiresAt > now) return;
+      if (c.expiresAt > now && this.correlations.size <= this.maxRemembered) return;
       this.correlations.delete(id);
     }
   }
