@@ -5,7 +5,8 @@
 import type { Trace, TraceAttempt, TraceHandling, TraceNode } from './trace.js';
 
 function ms(n: number): string {
-  return n >= 1000 ? `${(n / 1000).toFixed(2)} s` : `${Math.round(n)} ms`;
+  if (n >= 1000) return `${(n / 1000).toFixed(2)} s`;
+  return n >= 10 || Number.isInteger(n) ? `${Math.round(n)} ms` : `${n.toFixed(1)} ms`;
 }
 
 function attemptText(a: TraceAttempt): string {
