@@ -1,8 +1,9 @@
 // What `agentctl up` adds around its runtime to serve the admin API: the worker pool wrapped so
 // metrics see every handler outcome, the event archive (traces, replay) and the workspace the
 // node's handlers share (the admin API reads it too), and the admin server itself on
-// --host/--port with TROUPE_TOKEN. Embedded (no Redis): an SQLite archive and workspace under
-// `<root>/.troupe/`; on Redis: the workspace in Redis, the archive only with --db.
+// --host/--port with TROUPE_TOKEN, the MCP endpoint mounted at /mcp. Embedded (no Redis): an
+// SQLite archive and workspace under `<root>/.troupe/`; on Redis: the workspace in Redis, the
+// archive only with --db.
 import path from 'node:path';
 import { isTroupeError } from '@troupe/core';
 import type {
@@ -149,13 +150,20 @@ export async function serveAdmin(
     );
   }
   const archive = extras.archive;
+  const token = io.env.TROUPE_TOKEN ? io.env.TROUPE_TOKEN : undefined;
+  // MCP over Streamable HTTP at /mcp, behind the same token (its own Host/Origin checks too).
+  const mcp = rt.mcpAdminMount({
+    ...(token ? { token } : {}),
+    ...(workspace ? { workspace } : {}),
+  });
   const start = (p: number): Promise<AdminServer> =>
     rt.startAdminServer({
       runtime,
+      mount: mcp.mount,
       root: extras.root,
       host: flags.host ?? '127.0.0.1',
       port: p,
-      ...(io.env.TROUPE_TOKEN ? { token: io.env.TROUPE_TOKEN } : {}),
+      ...(token ? { token } : {}),
       metrics: extras.metrics,
       ...(workspace ? { workspace } : {}),
       readiness: {
@@ -181,11 +189,13 @@ export async function serveAdmin(
     const close = server.close.bind(server);
     return Object.assign(server, {
       async close() {
+        await mcp.close();
         await close();
         await workspace?.close();
       },
     });
   } catch (err) {
+    await mcp.close();
     await workspace?.close();
     throw new CliFailure(err instanceof Error ? err.message : String(err));
   }

@@ -179,7 +179,7 @@ export function register(program: Command, io: Io): void {
     .addHelpText(
       'after',
       `
-The admin API (apply, get, publish, trace, dlq, logs; /metrics, /livez, /readyz) listens on
+The admin API (apply, get, publish, trace, dlq, logs; /metrics, /livez, /readyz; MCP at /mcp) listens on
 127.0.0.1:7070 by default; TROUPE_TOKEN sets its bearer token (required beyond loopback).
 Several 'agentctl up --redis URL' processes on one Redis share the work: same consumer groups,
 one consumer per node id. SIGTERM or SIGINT stops fetching, lets in-flight handlers finish
