@@ -78,6 +78,7 @@ export class Coordinators {
   readonly #tickMs: number;
   readonly #retentionMs: number;
   readonly #running = new Map<string, { runner: AnyRunner; fingerprint: string }>();
+  #warned = false;
 
   constructor(input: CoordinatorsInput) {
     const o = input.options ?? {};
@@ -118,6 +119,17 @@ export class Coordinators {
         logic,
         fingerprint: JSON.stringify({ kind: manifest.kind, spec: manifest.spec }),
       });
+    }
+    if (
+      desired.size &&
+      this.#in.transport.features.durable &&
+      !this.store.durable &&
+      !this.#warned
+    ) {
+      this.#warned = true;
+      this.#in.log.warn(
+        'aggregators/sagas keep their state in memory while the transport is durable: a restart loses it (pass options.coordination.store = createRedisCoordinationStore())',
+      );
     }
     const start: string[] = [];
     const restart: string[] = [];
