@@ -77,8 +77,11 @@ describe('agentctl mcp (stdio, embedded)', () => {
       outcome: 'success',
       event: { type: 'Answered', data: { answer: 'STDIO?' } },
     });
+    // The server sends one notification per event (Ask, Planned, Answered) before the result,
+    // but the SDK client handles notifications a microtask later than responses: those read in
+    // the same chunk as the result are dropped client-side. So: at least the first one.
     expect(progress.length).toBeGreaterThanOrEqual(1);
-    expect(progress.at(-1)!.message).toMatch(/^Answered from troupe:\/\/agent\/answerer/);
+    expect(progress[0]!.message).toMatch(/^Ask from troupe:\/\/mcp\/tool\/ask/);
   });
 
   it('a timeout is an error result naming the correlation id', async () => {
@@ -115,6 +118,76 @@ describe('agentctl mcp (stdio, embedded)', () => {
     // The session still works after it.
     expect((await client.listTools()).tools.length).toBe(10);
   });
+});
+
+describe('agentctl mcp --server (stdio, bridged to a running node)', () => {
+  it("serves the node's Tools through its admin API with TROUPE_TOKEN", async () => {
+    const { validateManifests } = await import('@troupe/core');
+    const { createMemoryTransport, createRuntime, startAdminServer } =
+      await import('@troupe/runtime');
+    const runtime = createRuntime({
+      transport: createMemoryTransport(),
+      options: { pool: { threads: 1 } },
+    });
+    await runtime.apply((await validateManifests([MCP_FIXTURE])).set.manifests);
+    await runtime.request('Ask', { question: 'warm' }, { wait: ['Answered'], timeoutMs: 20_000 });
+    const admin = await startAdminServer({ runtime, token: 'tok', port: 0 });
+    const bridged = new Client({ name: 'bridge-test', version: '1' });
+    try {
+      await bridged.connect(
+        new StdioClientTransport({
+          command: process.execPath,
+          args: [BIN, 'mcp'],
+          cwd: REPO,
+          env: {
+            ...(process.env as Record<string, string>),
+            TROUPE_SERVER: admin.url,
+            TROUPE_TOKEN: 'tok',
+          },
+          stderr: 'ignore',
+        }),
+      );
+      expect((await bridged.listTools()).tools.map((t) => t.name)).toContain('ask');
+      const r = (await bridged.callTool({
+        name: 'ask',
+        arguments: { question: 'remote' },
+      })) as CallToolResult;
+      expect(r.isError, text(r)).toBeFalsy();
+      expect(r.structuredContent).toMatchObject({ event: { data: { answer: 'REMOTE' } } });
+    } finally {
+      await bridged.close();
+      await admin.close();
+      await runtime.close({ deadlineMs: 2000 });
+    }
+  }, 30_000);
+
+  it('a wrong token is an error result that says to check TROUPE_TOKEN', async () => {
+    const { createMemoryTransport, createRuntime, startAdminServer } =
+      await import('@troupe/runtime');
+    const runtime = createRuntime({
+      transport: createMemoryTransport(),
+      options: { pool: { threads: 1 } },
+    });
+    const admin = await startAdminServer({ runtime, token: 'tok', port: 0 });
+    const bridged = new Client({ name: 'bridge-test', version: '1' });
+    try {
+      await bridged.connect(
+        new StdioClientTransport({
+          command: process.execPath,
+          args: [BIN, 'mcp', '--server', admin.url, '--token', 'wrong'],
+          cwd: REPO,
+          stderr: 'ignore',
+        }),
+      );
+      const r = (await bridged.callTool({ name: 'list_agents', arguments: {} })) as CallToolResult;
+      expect(r.isError).toBe(true);
+      expect(text(r)).toContain('check TROUPE_TOKEN');
+    } finally {
+      await bridged.close();
+      await admin.close();
+      await runtime.close({ deadlineMs: 2000 });
+    }
+  }, 30_000);
 });
 
 describe('agentctl mcp usage', () => {

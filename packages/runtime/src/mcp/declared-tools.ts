@@ -19,6 +19,9 @@ import { errorResult, okResult, pretty, thrownResult } from './results.js';
 /** Default of a Tool's `spec.timeoutMs` (the manifest schema's default). */
 export const DEFAULT_TOOL_TIMEOUT_MS = 60_000;
 
+/** Longest wait for the progress watch to catch up with the outcome before the result. */
+const PROGRESS_GRACE_MS = 500;
+
 /** What a tool call may use of the MCP request it serves. */
 export interface ToolCallContext {
   /** Aborted when the client cancels the request. */
@@ -83,11 +86,18 @@ export async function callDeclaredTool(
   // Progress notifications are chained so they leave in order and all before the result.
   let progressChain = Promise.resolve();
   let seen = 0;
+  // The watch and the outcome wait are separate observers: the outcome may reach the wait
+  // before the watch has reported the events that led to it. The result waits (briefly) until
+  // the watch saw the outcome too, so progress is complete and precedes the result.
+  const watched = new Set<string>();
+  let sawOutcome: ((id: string) => void) | undefined;
   let watch: CorrelationWatch | undefined;
   const { sendProgress } = ctx;
   try {
     if (sendProgress)
       watch = await backend.watchCorrelation(correlationId, (event) => {
+        watched.add(event.id);
+        sawOutcome?.(event.id);
         seen += 1;
         const n = seen;
         progressChain = progressChain.then(() =>
@@ -127,6 +137,15 @@ export async function callDeclaredTool(
     } finally {
       ctx.signal.removeEventListener('abort', onAbort);
     }
+    if (watch && !watched.has(outcome.id))
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, PROGRESS_GRACE_MS);
+        sawOutcome = (id) => {
+          if (id !== outcome.id) return;
+          clearTimeout(timer);
+          resolve();
+        };
+      });
     await progressChain;
     const elapsedMs = Date.now() - started;
     const structured = {
