@@ -80,6 +80,31 @@ describe('Coordinators', () => {
     expect(c.list().map((x) => x.name)).toEqual(['agg']);
   });
 
+  it('warns once when the transport is durable but the state store is not', async () => {
+    const warnings: string[] = [];
+    const memory = createMemoryTransport();
+    const durable = new Proxy(memory, {
+      get: (t, p) =>
+        p === 'features'
+          ? { durable: true, multiProcess: true }
+          : (Reflect.get(t, p) as unknown) instanceof Function
+            ? (Reflect.get(t, p) as (...a: unknown[]) => unknown).bind(t)
+            : (Reflect.get(t, p) as unknown),
+    });
+    const c = new Coordinators({
+      transport: durable,
+      nodeId: 'n1',
+      visibilityTimeoutMs: 1000,
+      fetchBlockMs: 20,
+      log: { ...quiet, warn: (m: string) => void warnings.push(m) },
+    });
+    made.push(c);
+    await c.apply([agg()]);
+    await c.apply([agg('Changed')]);
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toContain('createRedisCoordinationStore');
+  });
+
   it('validates its options naming the field', () => {
     expect(thrown(() => make({ tickMs: 0 }))).toMatchObject({
       data: { field: 'options.coordination.tickMs' },
