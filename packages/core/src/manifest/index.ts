@@ -4,6 +4,7 @@ export * from './types.js';
 export {
   manifestSchema,
   DNS_LABEL_PATTERN,
+  TOOL_NAME_PATTERN,
   EVENT_TYPE_PATTERN,
   ENV_REF_PATTERN,
 } from './schema.js';

@@ -9,6 +9,7 @@ import { didYouMean } from './did-you-mean.js';
 import { formatPath, pointerToSegments } from './paths.js';
 import {
   DNS_LABEL_PATTERN,
+  TOOL_NAME_PATTERN,
   ENV_REF_PATTERN,
   EVENT_TYPE_PATTERN,
   manifestSchema,
@@ -45,6 +46,8 @@ const PATTERN_TEXT: Record<string, string> = {
   [EVENT_TYPE_PATTERN]:
     "must be an event type name: a letter, then letters, digits, '_', '.' or '-'",
   [ENV_REF_PATTERN]: 'must be an environment reference env:NAME',
+  [TOOL_NAME_PATTERN]:
+    "must be a tool name: a lowercase letter, then lowercase letters, digits, '_' or '-'",
 };
 
 type Schemaish = Record<string, unknown>;

@@ -10,6 +10,8 @@ type SchemaNode = Record<string, unknown>;
 
 /** metadata.name of every kind but EventType: a DNS label (RFC 1123). */
 export const DNS_LABEL_PATTERN = '^[a-z0-9]([-a-z0-9]*[a-z0-9])?$';
+/** Tool metadata.name: MCP clients show and call tools by it; `_` is the MCP convention. */
+export const TOOL_NAME_PATTERN = '^[a-z][a-z0-9_-]*$';
 /** Event type names (EventType metadata.name and every type reference). */
 export const EVENT_TYPE_PATTERN = '^[A-Za-z][A-Za-z0-9_.-]*$';
 /** A secret reference: the name of an environment variable. */
@@ -363,6 +365,20 @@ export const manifestSchema = {
       description: "An event type name: a letter, then letters, digits, '_', '.', '-'.",
     },
     metadata: closed('Identity of the document.', { name: ref('dnsLabel'), labels }, ['name']),
+    toolMetadata: closed(
+      'Identity of the tool; the name is what MCP clients call (e.g. ask_database).',
+      {
+        name: {
+          type: 'string',
+          pattern: TOOL_NAME_PATTERN,
+          maxLength: 64,
+          description:
+            "A tool name: a lowercase letter, then lowercase letters, digits, '_' or '-'.",
+        },
+        labels,
+      },
+      ['name'],
+    ),
     eventTypeMetadata: closed(
       'Identity of the event type; the name is the event type name.',
       { name: ref('eventTypeName'), labels },
@@ -380,6 +396,6 @@ export const manifestSchema = {
       discriminator: { propertyName: 'type' },
       oneOf: [sqlConnection, mcpConnection, llmConnection],
     }),
-    Tool: documentOf('Tool', 'metadata', toolSpec),
+    Tool: documentOf('Tool', 'toolMetadata', toolSpec),
   },
 } as const satisfies SchemaNode;
