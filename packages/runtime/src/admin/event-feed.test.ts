@@ -52,4 +52,28 @@ describe('EventFeed', () => {
     await feed.close();
     await t.close();
   });
+
+  it('waits on its own observation: first matching event, timeout naming the correlation, cancel', async () => {
+    const t = createMemoryTransport();
+    const feed = new EventFeed({ transport: t });
+    expect(feed.waitFor('c', ['Pong'], 100)).toBeUndefined(); // not observed yet
+    await feed.update(manifests);
+    expect(feed.waitFor('c', ['Nope'], 100)).toBeUndefined();
+    const wait = feed.waitFor('c1', ['Pong', 'Beaten'], 5000)!;
+    await t.publish([createEvent({ type: 'Pong', data: 1, correlationId: 'other' })]);
+    await t.publish([createEvent({ type: 'Beaten', data: 2, correlationId: 'c1' })]);
+    expect(await wait.event).toMatchObject({ type: 'Beaten', data: 2 });
+    const late = feed.waitFor('c2', ['Pong'], 30)!;
+    await expect(late.event).rejects.toMatchObject({
+      code: 'TIMEOUT',
+      message: 'no Pong event for correlation c2 within 30 ms',
+      data: { correlationId: 'c2', timeoutMs: 30 },
+    });
+    const cancelled = feed.waitFor('c3', ['Pong'], 5000)!;
+    await cancelled.cancel();
+    await expect(cancelled.event).rejects.toMatchObject({ code: 'TIMEOUT' });
+    expect(feed.subscribers).toBe(0);
+    await feed.close();
+    await t.close();
+  });
 });

@@ -3,8 +3,16 @@
 // events), a bounded ring of recent events, and subscribers with filters. The observation is
 // re-armed when an apply changes the set of types; the new one opens before the old one closes
 // and events are de-duplicated by id, so a re-apply neither drops nor doubles events.
-import { buildGraph, type CloudEvent, type LoadedManifest, type Logger } from '@troupe/core';
+import {
+  ErrorCode,
+  TroupeError,
+  buildGraph,
+  type CloudEvent,
+  type LoadedManifest,
+  type Logger,
+} from '@troupe/core';
 import { SystemEventType } from '../pipeline/system-events.js';
+import type { PendingWait } from '../node/wait-for.js';
 import type { Observation, Transport } from '../transport/contract.js';
 
 /** Which events a reader wants. Every given field must match. */
@@ -37,6 +45,8 @@ export class EventFeed {
   #subscriptions = new Map<string, ReadonlySet<string>>();
   #observation: Observation | undefined;
   #types = '';
+  /** Types the current observation covers (set once it is armed). */
+  #observed: ReadonlySet<string> = new Set();
   #chain: Promise<void> = Promise.resolve();
   #closed = false;
 
@@ -77,6 +87,7 @@ export class EventFeed {
     const prior = this.#observation;
     this.#observation = next;
     this.#types = signature;
+    this.#observed = new Set(types);
     await prior?.close();
   }
 
@@ -116,6 +127,49 @@ export class EventFeed {
   subscribe(filter: EventFilter, listener: Listener): () => void {
     this.#listeners.set(listener, filter);
     return () => this.#listeners.delete(listener);
+  }
+
+  /**
+   * Await the first event of `types` in `correlationId` on the feed's own observation (no new
+   * transport connection per wait, which on Redis costs a connection and a round trip). Armed
+   * when this returns; undefined when the feed does not observe every one of `types` yet.
+   */
+  waitFor(
+    correlationId: string,
+    types: readonly string[],
+    timeoutMs: number,
+  ): PendingWait | undefined {
+    if (this.#closed || !types.every((t) => this.#observed.has(t))) return undefined;
+    let settle!: (r: { event: CloudEvent } | { error: TroupeError }) => void;
+    const event = new Promise<CloudEvent>((resolve, reject) => {
+      settle = (r) => ('event' in r ? resolve(r.event) : reject(r.error));
+    });
+    event.catch(() => {});
+    let done = false;
+    const finish = (r: { event: CloudEvent } | { error: TroupeError }): void => {
+      if (done) return;
+      done = true;
+      clearTimeout(timer);
+      off();
+      settle(r);
+    };
+    const timeout = (why: string): TroupeError =>
+      new TroupeError(
+        ErrorCode.Timeout,
+        `no ${types.join(' or ')} event for correlation ${correlationId} ${why}`,
+        {
+          data: { timeoutMs, correlationId, types: [...types] },
+        },
+      );
+    const off = this.subscribe({ types, correlationId }, (e) => finish({ event: e }));
+    const timer = setTimeout(() => finish({ error: timeout(`within ${timeoutMs} ms`) }), timeoutMs);
+    return {
+      event,
+      cancel: () => {
+        finish({ error: timeout('(wait cancelled)') });
+        return Promise.resolve();
+      },
+    };
   }
 
   /** Number of live subscribers (SSE streams). */

@@ -113,7 +113,8 @@ export function eventRoutes(r: Router, ctx: AdminContext, o: EventRoutesOptions)
         throw badRequest(`timeoutMs must be an integer from 1 to ${ctx.maxWaitMs}`, 'timeoutMs');
       // Arm the wait before publishing (no race), and drop it if the client goes away.
       const cid = correlationId ?? uuidv7();
-      const pending = await ctx.runtime.waitFor(cid, wait, timeoutMs);
+      const pending =
+        ctx.feed.waitFor(cid, wait, timeoutMs) ?? (await ctx.runtime.waitFor(cid, wait, timeoutMs));
       const onClose = (): void => void pending.cancel();
       res.on('close', onClose);
       try {
