@@ -37,7 +37,7 @@ export interface NodeExtras {
   readonly root: string;
   readonly pool: WorkerPool;
   readonly metrics: AdminMetrics;
-  readonly runtimeOptions: Pick<RuntimeOptions, 'archive' | 'workspace'>;
+  readonly runtimeOptions: Pick<RuntimeOptions, 'archive' | 'workspace' | 'coordination'>;
   readonly archive?: EventArchive;
   readonly workspaceTarget?: WorkspaceTarget;
   describe(): string;
@@ -103,11 +103,26 @@ export async function nodeExtras(
         namespace: flags.namespace ?? io.env.TROUPE_NAMESPACE ?? 'troupe',
       }
     : { kind: 'sqlite', filename: path.join(root, '.troupe', 'workspace.db') };
+  // On Redis, Aggregator and Saga state must be shared by every node and survive restarts;
+  // the runtime closes the store with itself.
+  const coordination =
+    workspaceTarget.kind === 'redis'
+      ? {
+          store: await rt.createRedisCoordinationStore({
+            url: workspaceTarget.url,
+            namespace: workspaceTarget.namespace,
+          }),
+        }
+      : undefined;
   return {
     root,
     pool,
     metrics,
-    runtimeOptions: { workspace: workspaceTarget, ...(archive ? { archive } : {}) },
+    runtimeOptions: {
+      workspace: workspaceTarget,
+      ...(archive ? { archive } : {}),
+      ...(coordination ? { coordination } : {}),
+    },
     ...(archive ? { archive } : {}),
     workspaceTarget,
     describe: () =>
