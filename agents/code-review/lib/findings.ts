@@ -60,7 +60,10 @@ export async function recordFindings(
     await ctx.workspace.put(findingKey(f), f, { tags: ['finding', f.reviewer, f.severity] });
 }
 
-/** Emit the analyzer's result after recording its findings. */
+/**
+ * Emit the analyzer's result after recording its findings. `config.delayMs` (default 0) holds
+ * the emission back that long: a slow reviewer on demand, for the fan-in benchmark.
+ */
 export async function report(
   ctx: HandlerContext,
   type: string,
@@ -69,6 +72,8 @@ export async function report(
   files: readonly string[],
   startedAt: number,
 ): Promise<void> {
+  const delayMs = Number(ctx.config.delayMs ?? 0);
+  if (delayMs > 0) await new Promise((r) => setTimeout(r, delayMs));
   const sorted = sortFindings(findings);
   await recordFindings(ctx, sorted);
   const result: ReviewResult = {
