@@ -6,12 +6,7 @@
 // Every variant first runs once to warm the worker threads, then `--reps` times; medians.
 //   pnpm exec tsx examples/code-review/fanin-bench.ts [--slow-ms 3000] [--reps 3] [--redis URL]
 import { fileURLToPath } from 'node:url';
-import {
-  loadManifests,
-  type AgentManifest,
-  type AggregatorManifest,
-  type LoadedManifest,
-} from '@troupe/core';
+import { loadManifests, type AggregatorManifest, type LoadedManifest } from '@troupe/core';
 import {
   createMemoryTransport,
   createRedisTransport,
