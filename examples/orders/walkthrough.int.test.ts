@@ -29,12 +29,16 @@ function assertReport(r: WalkthroughReport): void {
 
   // 2. Declined card: inventory (which had reserved the grinder) releases it — choreographed.
   expect(r.declined.PaymentFailed!.data).toMatchObject({ reason: 'card declined', amount: 8900 });
-  expect(r.declined.InventoryReserved!.data).toMatchObject({ stockAfter: { grinder: 2 } });
-  expect(r.declined.InventoryReleased!.data).toMatchObject({
-    items: [{ sku: 'grinder', qty: 1 }],
-    stockAfter: { grinder: 3 },
-  });
-  expect(r.declined.InventoryReleased!.causationid).toBe(r.declined.PaymentFailed!.id);
+  // (With the processor's 200 ms latency the reservation wins the race; if the decline ever
+  // overtakes it, inventory must cancel instead: nothing reserved, nothing released.)
+  if (r.declined.InventoryReserved) {
+    expect(r.declined.InventoryReserved.data).toMatchObject({ stockAfter: { grinder: 2 } });
+    expect(r.declined.InventoryReleased!.data).toMatchObject({
+      items: [{ sku: 'grinder', qty: 1 }],
+      stockAfter: { grinder: 3 },
+    });
+    expect(r.declined.InventoryReleased!.causationid).toBe(r.declined.PaymentFailed!.id);
+  } else expect(r.declined.InventoryReleased).toBeUndefined();
   expect(r.declined.CustomerNotified!.data).toMatchObject({ template: 'payment-failed' });
 
   // 3. Out of stock: nothing reserved; a capture (if it won the race) is refunded, never kept.
