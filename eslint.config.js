@@ -20,7 +20,12 @@ export default tseslint.config(
   ...tseslint.configs.recommendedTypeChecked,
   {
     languageOptions: {
-      parserOptions: { projectService: { allowDefaultProject: ['*.mjs', '*.js', '*/*/bin/*.mjs', 'vitest.config.ts'] }, tsconfigRootDir: import.meta.dirname },
+      parserOptions: {
+        projectService: {
+          allowDefaultProject: ['*.mjs', '*.js', '*/*/bin/*.mjs', 'vitest.config.ts'],
+        },
+        tsconfigRootDir: import.meta.dirname,
+      },
     },
     plugins: { 'import-x': importX },
     settings: {
@@ -30,7 +35,10 @@ export default tseslint.config(
       '@typescript-eslint/no-floating-promises': 'error',
       '@typescript-eslint/no-misused-promises': 'error',
       '@typescript-eslint/no-explicit-any': 'error',
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_' },
+      ],
       '@typescript-eslint/consistent-type-imports': 'error',
       'import-x/no-cycle': ['error', { ignoreExternal: true }],
       'no-restricted-imports': [
@@ -38,8 +46,14 @@ export default tseslint.config(
         {
           patterns: [
             {
-              group: ['@troupe/*/src/*', '@troupe/*/dist/*', '**/packages/*/src/*', '../../*/src/*'],
-              message: 'Import another package through its public entry (@troupe/<name>), not its files.',
+              group: [
+                '@troupe/*/src/*',
+                '@troupe/*/dist/*',
+                '**/packages/*/src/*',
+                '../../*/src/*',
+              ],
+              message:
+                'Import another package through its public entry (@troupe/<name>), not its files.',
             },
           ],
         },
@@ -58,6 +72,8 @@ export default tseslint.config(
     files: ['**/*.mjs', '**/*.js'],
     ...tseslint.configs.disableTypeChecked,
     languageOptions: {
+      // Plain JavaScript entry points (bins, the worker bootstrap, fixtures) are not in any tsconfig.
+      parserOptions: { projectService: false, project: null },
       globals: { process: 'readonly', console: 'readonly', URL: 'readonly', Buffer: 'readonly' },
     },
   },
