@@ -3,6 +3,7 @@
 // read every contribution, search by tags and text, and look back at earlier workflows. Two
 // implementations (Redis; SQL via knex: SQLite embedded default, PostgreSQL) run one
 // conformance suite (`conformance.ts`), so the semantics written here hold on both.
+import type { WorkspaceItem } from '@troupe/core';
 
 /** The reserved scope shared by every workflow. `{ global: true }` means the same. */
 export const GLOBAL_SCOPE = 'global';
@@ -18,28 +19,13 @@ export const ALL_SCOPES = 'all-scopes';
  */
 export type WorkspaceScope = string | { readonly global: true };
 
-/** One stored entry. Timestamps are epoch milliseconds of the store's clock. */
-export interface WorkspaceEntry<T = unknown> {
-  /** The normalized scope (`'global'` for the global scope). */
-  readonly scope: string;
-  readonly key: string;
-  /** The value as it was stored (a JSON round trip of what `put` received). */
-  readonly value: T;
-  /** Deduplicated, in the order first given. */
-  readonly tags: readonly string[];
-  readonly metadata: Readonly<Record<string, unknown>>;
-  /**
-   * 1 when the entry was created, +1 on every successful `put`. A deleted or expired entry
-   * starts again at 1 when it is created anew.
-   */
-  readonly version: number;
-  readonly createdAt: number;
-  readonly updatedAt: number;
-  /** When the entry expires (set by `ttlMs`); absent for entries that never expire. */
-  readonly expiresAt?: number;
-  /** Who created the entry (`PutOptions.createdBy`, e.g. the agent name), when given. */
-  readonly createdBy?: string;
-}
+/**
+ * One stored entry: the same shape handlers see as `WorkspaceItem` (`@troupe/core`). Timestamps are
+ * epoch milliseconds of the store's clock; the scope is normalized (`'global'` for the global scope);
+ * `version` is 1 on creation and +1 on every successful `put` (a deleted or expired entry starts
+ * again at 1); tags are deduplicated in the order first given.
+ */
+export type WorkspaceEntry<T = unknown> = WorkspaceItem<T>;
 
 export interface PutOptions {
   /** Tags to find the entry by (1..128 characters each, at most 64). Replaces earlier tags. Default none. */
