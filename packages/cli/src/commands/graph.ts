@@ -7,8 +7,8 @@ import {
   hasErrors,
   loadManifests,
   renderDot,
+  renderGraphData,
   renderMermaid,
-  type ChoreographyGraph,
 } from '@troupe/core';
 import { Option, type Command } from 'commander';
 import { CliFailure } from '../errors.js';
@@ -20,26 +20,6 @@ type GraphFormat = 'mermaid' | 'dot' | 'json';
 interface GraphOptions {
   filename: string[];
   format: GraphFormat;
-}
-
-/** Plain data of the graph (no manifest bodies), for `--format json`. */
-function graphData(graph: ChoreographyGraph): unknown {
-  return {
-    participants: graph.participants.map(({ id, kind, name }) => ({ id, kind, name })),
-    eventTypes: graph.eventTypes.map(({ name, declared, entry, terminal, system }) => ({
-      name,
-      declared,
-      entry,
-      terminal,
-      system,
-    })),
-    edges: graph.edges.map(({ participant, eventType, direction, role }) => ({
-      participant,
-      eventType,
-      direction,
-      role,
-    })),
-  };
 }
 
 export function register(program: Command, io: Io): void {
@@ -67,7 +47,7 @@ Examples:
         throw new CliFailure('manifests do not load; run agentctl validate for details');
       }
       const graph = buildGraph(set.manifests);
-      if (opts.format === 'json') io.out(`${JSON.stringify(graphData(graph), null, 2)}\n`);
+      if (opts.format === 'json') io.out(`${JSON.stringify(renderGraphData(graph), null, 2)}\n`);
       else io.out(opts.format === 'dot' ? renderDot(graph) : renderMermaid(graph));
     });
 }

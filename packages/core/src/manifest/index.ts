@@ -33,7 +33,7 @@ export {
   type ParticipantKind,
 } from './graph.js';
 export { findAgentCycles, formatCycle, type AgentCycle } from './cycles.js';
-export { renderMermaid, renderDot } from './render.js';
+export { renderMermaid, renderDot, renderGraphData, type GraphData } from './render.js';
 export { formatDiagnostic, countDiagnostics } from './format.js';
 export { checkJsonSchema, WHERE_ROOTS, type SchemaProblem } from './document-checks.js';
 export { closestMatch, didYouMean, levenshtein } from './did-you-mean.js';

@@ -98,3 +98,36 @@ export function renderDot(graph: ChoreographyGraph): string {
   lines.push('}');
   return `${lines.join('\n')}\n`;
 }
+
+/** The graph as plain data, without manifest bodies (`agentctl graph -o json`, MCP describe_topology). */
+export interface GraphData {
+  participants: Array<Pick<ChoreographyGraph['participants'][number], 'id' | 'kind' | 'name'>>;
+  eventTypes: Array<
+    Pick<
+      ChoreographyGraph['eventTypes'][number],
+      'name' | 'declared' | 'entry' | 'terminal' | 'system'
+    >
+  >;
+  edges: Array<
+    Pick<ChoreographyGraph['edges'][number], 'participant' | 'eventType' | 'direction' | 'role'>
+  >;
+}
+
+export function renderGraphData(graph: ChoreographyGraph): GraphData {
+  return {
+    participants: graph.participants.map(({ id, kind, name }) => ({ id, kind, name })),
+    eventTypes: graph.eventTypes.map(({ name, declared, entry, terminal, system }) => ({
+      name,
+      declared,
+      entry,
+      terminal,
+      system,
+    })),
+    edges: graph.edges.map(({ participant, eventType, direction, role }) => ({
+      participant,
+      eventType,
+      direction,
+      role,
+    })),
+  };
+}

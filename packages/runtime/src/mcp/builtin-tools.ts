@@ -7,6 +7,7 @@ import {
   buildGraph,
   formatDiagnostic,
   parseManifestText,
+  renderGraphData,
   renderMermaid,
   uuidv7,
   validateSet,
@@ -86,20 +87,7 @@ const describeTopology: Builtin = {
     const mermaid = renderMermaid(graph);
     return okResult(mermaid, {
       mermaid,
-      participants: graph.participants.map(({ id, kind, name }) => ({ id, kind, name })),
-      eventTypes: graph.eventTypes.map(({ name, declared, entry, terminal, system }) => ({
-        name,
-        declared,
-        entry,
-        terminal,
-        system,
-      })),
-      edges: graph.edges.map(({ participant, eventType, direction, role }) => ({
-        participant,
-        eventType,
-        direction,
-        role,
-      })),
+      ...renderGraphData(graph),
     });
   },
 };
