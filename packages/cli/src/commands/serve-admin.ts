@@ -30,6 +30,7 @@ export interface AdminFlags {
   root?: string;
   db?: string;
   archive?: boolean;
+  mcpAllowedHosts?: string;
 }
 
 /** The runtime's extras and what must be closed after the runtime. */
@@ -62,7 +63,11 @@ export function adminOptions(cmd: Command): Command {
       '--db <url>',
       'event archive: an SQLite file path or a postgres:// URL (default: <root>/.troupe/archive.db without --redis, none with it)',
     )
-    .option('--no-archive', 'do not keep the event archive (traces then show only recent events)');
+    .option('--no-archive', 'do not keep the event archive (traces then show only recent events)')
+    .option(
+      '--mcp-allowed-hosts <names>',
+      'comma-separated host names /mcp answers to besides loopback, e.g. troupe.internal (env TROUPE_MCP_ALLOWED_HOSTS)',
+    );
 }
 
 function archiveConfig(
@@ -147,6 +152,18 @@ async function openWorkspace(target: WorkspaceTarget): Promise<WorkspaceStore> {
   }
 }
 
+/** Loopback plus the listed names, or undefined when none are listed (the endpoint's default). */
+function mcpAllowedHosts(
+  list: string | undefined,
+  loopback: readonly string[],
+): string[] | undefined {
+  const names = (list ?? '')
+    .split(',')
+    .map((h) => h.trim().toLowerCase())
+    .filter((h) => h !== '');
+  return names.length ? [...loopback, ...names] : undefined;
+}
+
 /** Start the admin server of `runtime`; the returned close also closes the workspace reader. */
 export async function serveAdmin(
   io: Io,
@@ -166,17 +183,27 @@ export async function serveAdmin(
   }
   const archive = extras.archive;
   const token = io.env.TROUPE_TOKEN ? io.env.TROUPE_TOKEN : undefined;
-  // MCP over Streamable HTTP at /mcp, behind the same token (its own Host/Origin checks too).
+  // MCP over Streamable HTTP at /mcp: Host/Origin checks (403), then the same token (401).
+  const allowedHosts = mcpAllowedHosts(
+    flags.mcpAllowedHosts ?? io.env.TROUPE_MCP_ALLOWED_HOSTS,
+    rt.DEFAULT_MCP_ALLOWED_HOSTS,
+  );
+  const host = flags.host ?? '127.0.0.1';
+  if (!allowedHosts && !rt.isLoopbackHost(host))
+    io.err(
+      `warning: /mcp answers only to Host localhost/127.0.0.1/[::1]; remote MCP clients get 403 until --mcp-allowed-hosts names this node\n`,
+    );
   const mcp = rt.mcpAdminMount({
     ...(token ? { token } : {}),
     ...(workspace ? { workspace } : {}),
+    ...(allowedHosts ? { allowedHosts } : {}),
   });
   const start = (p: number): Promise<AdminServer> =>
     rt.startAdminServer({
       runtime,
       mount: mcp.mount,
       root: extras.root,
-      host: flags.host ?? '127.0.0.1',
+      host,
       port: p,
       ...(token ? { token } : {}),
       metrics: extras.metrics,

@@ -36,6 +36,8 @@ export interface AdminMountContext {
   readonly runtime: Runtime;
   readonly control: ControlPlane;
   readonly feed: EventFeed;
+  /** The admin API's bearer token: a mounted router must enforce it itself (see `mount`). */
+  readonly token: string | undefined;
 }
 
 export interface AdminAppOptions {
@@ -66,8 +68,10 @@ export interface AdminAppOptions {
   /** Extra readiness checks by name (archive, database). The transport is always checked. */
   readonly readiness?: Readonly<Record<string, ReadinessCheck>>;
   /**
-   * Mount more routers (the MCP endpoint at `/mcp`): behind the same bearer auth, before the
-   * JSON body parser (they parse their own bodies) and the `/v1` routes.
+   * Mount more routers (the MCP endpoint at `/mcp`) before the admin API's bearer auth, the
+   * JSON body parser (they parse their own bodies) and the `/v1` routes. A mounted router MUST
+   * check `context.token` itself: it runs first so that it can refuse a foreign Origin with 403
+   * before asking for credentials (DNS-rebinding protection comes before auth).
    */
   readonly mount?: (app: Express, context: AdminMountContext) => void;
   readonly log?: Logger;
@@ -136,9 +140,9 @@ export async function createAdminApp(o: AdminAppOptions): Promise<AdminApp> {
   const app = express();
   app.disable('x-powered-by');
   app.set('query parser', 'extended');
+  // Mounted routers (MCP) check Host/Origin, then the token, and parse their own bodies.
+  o.mount?.(app, { runtime, control, feed, token: o.token });
   app.use(bearerAuth(o.token, OPEN_PATHS));
-  // Mounted routers (MCP) parse their own bodies with their own limits: before our parser.
-  o.mount?.(app, { runtime, control, feed });
   app.use(express.json({ limit: o.maxBodyBytes ?? ADMIN_DEFAULTS.maxBodyBytes, strict: false }));
   healthRoutes(app, ctx);
   app.get('/v1/openapi.json', (_req, res) => {

@@ -40,7 +40,8 @@ beforeAll(async () => {
   });
   await runtime.apply(manifests);
   await runtime.request('Ask', { question: 'warm' }, { wait: ['Answered'], timeoutMs: 20_000 });
-  mcp = mcpAdminMount({ token: TOKEN });
+  // No token of its own: the endpoint must enforce the admin API's.
+  mcp = mcpAdminMount();
   admin = await startAdminServer({ runtime, token: TOKEN, port: 0, mount: mcp.mount });
 }, 30_000);
 
@@ -78,7 +79,7 @@ describe('/mcp on the admin API', () => {
     }
   });
 
-  it('no token or a wrong token: 401; a foreign Origin: 403', async () => {
+  it('no token or a wrong token: 401; a foreign Origin: 403, with or without a token', async () => {
     const init = {
       jsonrpc: '2.0',
       id: 1,
@@ -104,7 +105,11 @@ describe('/mcp on the admin API', () => {
     expect(
       (await post({ Authorization: `Bearer ${TOKEN}`, Origin: 'https://attacker.example' })).status,
     ).toBe(403);
+    // DNS-rebinding protection answers before auth: a foreign page learns nothing about tokens.
+    expect((await post({ Origin: 'https://attacker.example' })).status).toBe(403);
     expect((await post({ Authorization: `Bearer ${TOKEN}` })).status).toBe(200);
+    // The rest of the admin API still wants the token.
+    expect((await fetch(`${admin.url}/v1/agents`)).status).toBe(401);
   });
 });
 

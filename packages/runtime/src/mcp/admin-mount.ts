@@ -1,5 +1,6 @@
 // `/mcp` on the admin API's express app: `createAdminApp({ …, mount: mcp.mount })`. The MCP
-// endpoint then sits behind the admin API's bearer auth (and checks the token itself too), and
+// endpoint runs before the admin API's auth and checks, in order, Host, Origin (403) and the
+// admin token (or its own `token` option) itself (401), and
 // its tools see the node's runtime; traces fall back to the admin feed's recent events when the
 // runtime keeps no archive, like `GET /v1/traces/:id`.
 import type { Express } from 'express';
@@ -27,7 +28,7 @@ export interface McpAdminMount {
 export function mcpAdminMount(options: McpAdminMountOptions = {}): McpAdminMount {
   let endpoint: McpHttpEndpoint | undefined;
   return {
-    mount: (app, { runtime, feed }) => {
+    mount: (app, { runtime, feed, token }) => {
       const backend = createEmbeddedBackend(runtime, {
         ...(options.workspace ? { workspace: options.workspace } : {}),
         trace: async (correlationId) => {
@@ -40,7 +41,11 @@ export function mcpAdminMount(options: McpAdminMountOptions = {}): McpAdminMount
           }
         },
       });
-      endpoint = createMcpHttpEndpoint(backend, options);
+      const own = options.token ?? token;
+      endpoint = createMcpHttpEndpoint(backend, {
+        ...options,
+        ...(own !== undefined ? { token: own } : {}),
+      });
       app.use(options.path ?? '/mcp', endpoint.router);
     },
     close: async () => endpoint?.close(),
