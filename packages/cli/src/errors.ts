@@ -16,9 +16,12 @@ export class UsageError extends Error {
   }
 }
 
-/** An operation failed; the message is for humans and already explains why. Exit 1. */
+/**
+ * An operation failed; the message is for humans and already explains why. Exit 1, or the
+ * command's own code for trouble (`diff` exits 2, as 1 means "there are changes").
+ */
 export class CliFailure extends Error {
-  readonly exitCode = ExitCode.Failure;
+  exitCode: number = ExitCode.Failure;
   constructor(message: string) {
     super(message);
     this.name = 'CliFailure';

@@ -122,6 +122,6 @@ export async function main(argv: readonly string[], io: Io = createIo()): Promis
     ) {
       io.err(`${err.stack}\n`);
     }
-    return ExitCode.Failure;
+    return err instanceof CliFailure ? err.exitCode : ExitCode.Failure;
   }
 }

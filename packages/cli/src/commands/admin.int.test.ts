@@ -3,6 +3,7 @@
 // trace / dlq / logs -f / delete against it, and the one-line failures for an unreachable
 // server and a wrong token.
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { request } from 'node:http';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { freePort } from '@troupe/test-support';
@@ -32,7 +33,17 @@ beforeAll(async () => {
     .replace('config: { topN: 5 }', 'config: { topN: 3 }');
   writeFileSync(path.join(DIR, 'v2.yaml'), v2);
   up = start(
-    ['up', '--port', '0', '--node-id', 'admin-int', '--db', path.join(DIR, 'archive.db')],
+    [
+      'up',
+      '--port',
+      '0',
+      '--node-id',
+      'admin-int',
+      '--db',
+      path.join(DIR, 'archive.db'),
+      '--mcp-allowed-hosts',
+      'troupe.test',
+    ],
     {
       TROUPE_TOKEN: TOKEN,
     },
@@ -73,6 +84,15 @@ describe('agentctl against a running node', () => {
     const dry = await agentctl(['apply', '-f', V2, '--dry-run'], env);
     expect(dry.stdout).toContain('agent/text-stats configured (dry run)\n');
     expect((await agentctl(['diff', '-f', V2], env)).code).toBe(1);
+    // Trouble is 2, never mistaken for "changes": a broken manifest, a refused token.
+    const broken = await agentctl(
+      ['diff', '-f', 'packages/core/test-fixtures/broken/cycle.yaml'],
+      env,
+    );
+    expect(broken.code).toBe(2);
+    expect(broken.stderr).toMatch(/cycle/);
+    const refused = await agentctl(['diff', '-f', V2], { ...env, TROUPE_TOKEN: 'nope' });
+    expect(refused.code).toBe(2);
   }, 60_000);
 
   it('get agents -o json, describe, publish --wait, trace, dlq list, logs -f', async () => {
@@ -167,4 +187,36 @@ describe('agentctl against a running node', () => {
     );
     expect(down.stderr.trim().split('\n')).toHaveLength(1);
   }, 60_000);
+
+  it('/mcp answers to the host names of --mcp-allowed-hosts and refuses others with 403', async () => {
+    const url = new URL(env.TROUPE_SERVER!);
+    // fetch may not set Host; node:http may.
+    const post = (host: string, token?: string) =>
+      new Promise<number>((resolve, reject) => {
+        const req = request(
+          {
+            host: url.hostname,
+            port: url.port,
+            path: '/mcp',
+            method: 'POST',
+            headers: {
+              host: `${host}:${url.port}`,
+              'content-type': 'application/json',
+              accept: 'application/json, text/event-stream',
+              ...(token ? { authorization: `Bearer ${token}` } : {}),
+            },
+          },
+          (res) => {
+            res.resume();
+            resolve(res.statusCode ?? 0);
+          },
+        );
+        req.on('error', reject);
+        req.end('{"jsonrpc":"2.0","id":1,"method":"ping"}');
+      });
+    expect(await post('evil.test', TOKEN)).toBe(403);
+    expect(await post('troupe.test')).toBe(401);
+    // Past Host, Origin and the token: the MCP layer itself answers (no session yet → 400).
+    expect(await post('troupe.test', TOKEN)).toBe(400);
+  });
 });

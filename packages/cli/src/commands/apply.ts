@@ -101,43 +101,56 @@ Examples:
 
   const diff = program
     .command('diff')
-    .description('show what applying manifests would change (exit 0: nothing, 1: changes)');
+    .description(
+      'show what applying manifests would change (exit 0: nothing, 1: changes, 2: error)',
+    );
   fileFlags(diff)
     .addHelpText(
       'after',
       `
-Exit status: 0 when nothing would change, 1 when something would (or on an error).
+Exit status: 0 when nothing would change, 1 when something would, 2 on an error (invalid
+manifests, unreachable server, refused token), like diff(1) and kubectl diff.
 
 Examples:
   agentctl diff -f manifests/quickstart.yaml
   agentctl diff -f manifests/ && echo up to date`,
     )
-    .action(async (opts: FileFlags) => {
-      const client = clientFrom(io, opts, 'diff');
-      const files = await manifestFiles(opts.filename, path.resolve(opts.root ?? '.'));
-      const result = await client
-        .request<{ changed: boolean; changes: Change[]; diagnostics: Diagnostic[] }>(
-          'POST',
-          '/v1/manifests/diff',
-          {
-            json: { files },
-          },
-        )
-        .catch((err: unknown) => explainRefusal(io, err));
-      printDiagnostics(io, result.diagnostics);
-      io.exitCode = result.changed ? 1 : 0;
-      if (opts.output === 'json' || opts.output === 'yaml') {
-        printStructured(io, opts.output, result);
-        return;
-      }
-      for (const c of result.changes) {
-        if (c.action === 'unchanged') continue;
-        io.out(`diff ${label(c)} (${c.action}, ${c.path})\n`);
-        io.out(
-          `--- ${c.action === 'created' ? '/dev/null' : `applied/${label(c)}`}\n+++ ${c.path}\n`,
-        );
-        for (const line of (c.diff ?? '').split('\n')) if (line !== '') io.out(`${line}\n`);
-      }
-      if (!result.changed) io.err('no changes\n');
-    });
+    .action((opts: FileFlags) =>
+      runDiff(opts).catch((err: unknown) => {
+        if (err instanceof CliFailure) err.exitCode = DIFF_TROUBLE;
+        throw err;
+      }),
+    );
+
+  async function runDiff(opts: FileFlags): Promise<void> {
+    const client = clientFrom(io, opts, 'diff');
+    const files = await manifestFiles(opts.filename, path.resolve(opts.root ?? '.'));
+    const result = await client
+      .request<{ changed: boolean; changes: Change[]; diagnostics: Diagnostic[] }>(
+        'POST',
+        '/v1/manifests/diff',
+        {
+          json: { files },
+        },
+      )
+      .catch((err: unknown) => explainRefusal(io, err));
+    printDiagnostics(io, result.diagnostics);
+    io.exitCode = result.changed ? 1 : 0;
+    if (opts.output === 'json' || opts.output === 'yaml') {
+      printStructured(io, opts.output, result);
+      return;
+    }
+    for (const c of result.changes) {
+      if (c.action === 'unchanged') continue;
+      io.out(`diff ${label(c)} (${c.action}, ${c.path})\n`);
+      io.out(
+        `--- ${c.action === 'created' ? '/dev/null' : `applied/${label(c)}`}\n+++ ${c.path}\n`,
+      );
+      for (const line of (c.diff ?? '').split('\n')) if (line !== '') io.out(`${line}\n`);
+    }
+    if (!result.changed) io.err('no changes\n');
+  }
 }
+
+/** `diff`'s exit code for trouble: 1 already means "there are changes". */
+const DIFF_TROUBLE = 2;
