@@ -19,6 +19,12 @@ export interface ParseOptions {
   maxFileBytes?: number;
   /** Per-load cache of project roots (internal: the loader shares one across files). */
   rootCache?: Map<string, string>;
+  /**
+   * The project root that handler and file paths must stay inside, for every file (a node's
+   * `--root`: manifests posted over the admin API). Default: each file's nearest ancestor
+   * holding a package.json.
+   */
+  root?: string;
 }
 
 function fileLevel(file: string, code: string, message: string, hint?: string): Diagnostic {
@@ -74,7 +80,7 @@ export function parseManifestText(
   const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
   const { documents, diagnostics } = parseYamlDocuments(body, file);
   const absolute = path.resolve(file);
-  const root = projectRootOf(absolute, options.rootCache);
+  const root = options.root ?? projectRootOf(absolute, options.rootCache);
   const manifests: LoadedManifest[] = [];
   for (const entry of documents) {
     if (!('value' in entry)) continue;

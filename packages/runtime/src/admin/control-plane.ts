@@ -266,7 +266,10 @@ export class ControlPlane {
         throw badRequest(`files[${i}].path must be a non-empty string`, `files[${i}].path`);
       if (typeof f.text !== 'string')
         throw badRequest(`files[${i}].text must be a string`, `files[${i}].text`);
+      // The node's root, not the nearest package.json, bounds handler and file paths
+      // (a Connection's SQLite filename too).
       return parseManifestText(f.text, this.#resolve(f.path, i), {
+        root: this.root,
         ...(this.#o.maxFileBytes === undefined ? {} : { maxFileBytes: this.#o.maxFileBytes }),
       });
     });

@@ -64,9 +64,18 @@ describe('manifests', () => {
     const handler = await problemOf(await post('/v1/manifests', files('base.yaml', outside)), 422);
     expect(handler.code).toBe('MANIFEST_INVALID');
     expect(handler.data?.diagnostics?.[0]).toMatchObject({
-      code: 'handler-outside-root',
+      code: 'handler-escapes-root',
       location: { file: 'base.yaml' },
     });
+    // A Connection's SQLite file is bounded by the node's root too, not by a package.json above it.
+    const db = `apiVersion: troupe.dev/v1\nkind: Connection\nmetadata: { name: wh }\nspec: { type: sql, client: sqlite, connection: { filename: ../outside.db } }\n`;
+    const conn = await problemOf(await post('/v1/manifests', files('conn.yaml', db)), 422);
+    expect(conn.data?.diagnostics?.[0]).toMatchObject({
+      code: 'path-escapes-root',
+      location: { file: 'conn.yaml', line: 4 },
+    });
+    const inside = db.replace('../outside.db', './inside.db');
+    expect((await post('/v1/manifests?dryRun=true', files('conn.yaml', inside))).status).toBe(200);
   });
 
   it('names file:line:col of invalid documents and refuses the whole apply', async () => {
