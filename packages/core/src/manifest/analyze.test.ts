@@ -141,3 +141,62 @@ describe('buildGraph', () => {
     expect(path.basename(graph.participants[1]!.source.file)).toBe('virtual.yaml');
   });
 });
+
+describe('uses: mcp-tool agents', () => {
+  const connection = (name: string, spec: string): string =>
+    `apiVersion: troupe.dev/v1\nkind: Connection\nmetadata: { name: ${name} }\nspec: ${spec}\n`;
+  const toolAgent = (extra = ''): string =>
+    'apiVersion: troupe.dev/v1\nkind: Agent\nmetadata: { name: weather }\nspec:\n  uses: mcp-tool\n' +
+    '  subscribe: [{ type: asked }]\n' +
+    '  tool: { connection: mcp, name: get_forecast, result: ready, failure: failed }\n' +
+    extra;
+  const mcp = connection('mcp', '{ type: mcp, transport: stdio, command: node }');
+
+  it('emits its tool result and failure types when spec.emits is left out', () => {
+    const set = docs(event('asked', '{ entry: true }'), toolAgent(), mcp, agent('b', ['ready']));
+    const graph = buildGraph(set);
+    expect(
+      graph.edges
+        .filter((e) => e.participant === 'agent/weather' && e.direction === 'emits')
+        .map((e) => [e.eventType, e.path.join('.')]),
+    ).toEqual([
+      ['ready', 'spec.tool.result'],
+      ['failed', 'spec.tool.failure'],
+    ]);
+    // 'failed' has no consumer: the orphan warning points at spec.tool.failure.
+    const diagnostics = analyzeManifests(set);
+    expect(diagnostics.map((d) => [d.code, d.path])).toEqual([
+      ['orphan-emission', 'spec.tool.failure'],
+    ]);
+  });
+
+  it('with spec.emits, the edges come from spec.emits as for any agent', () => {
+    const set = docs(
+      event('asked', '{ entry: true }'),
+      event('ready', '{ terminal: true }'),
+      event('failed', '{ terminal: true }'),
+      toolAgent('  emits: [ready, failed]\n'),
+      mcp,
+    );
+    expect(codes(set)).toEqual([]);
+    expect(
+      buildGraph(set)
+        .edges.filter((e) => e.direction === 'emits')
+        .map((e) => e.path.join('.')),
+    ).toEqual(['spec.emits.0', 'spec.emits.1']);
+  });
+
+  it('does not need spec.connections for its tool connection, and checks its type', () => {
+    const base = [
+      event('asked', '{ entry: true }'),
+      event('ready', '{ terminal: true }'),
+      event('failed', '{ terminal: true }'),
+      toolAgent(),
+    ];
+    expect(codes(docs(...base, mcp))).toEqual([]);
+    expect(
+      codes(docs(...base, connection('mcp', '{ type: llm, baseUrl: offline, model: m }'))),
+    ).toEqual(['wrong-connection-type']);
+    expect(codes(docs(...base))).toEqual(['unknown-connection']);
+  });
+});

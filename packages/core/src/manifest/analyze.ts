@@ -39,12 +39,39 @@ function checkDuplicates(manifests: readonly LoadedManifest[], out: Diagnostic[]
 }
 
 function checkConnections(manifests: readonly LoadedManifest[], out: Diagnostic[]): void {
-  const names = manifests
-    .filter((m) => m.manifest.kind === 'Connection')
-    .map((m) => m.manifest.metadata.name);
+  const connections = manifests.filter((m) => m.manifest.kind === 'Connection');
+  const names = connections.map((m) => m.manifest.metadata.name);
   const known = new Set(names);
+  const typeOf = new Map(
+    connections.map((m) => [
+      m.manifest.metadata.name,
+      m.manifest.kind === 'Connection' ? m.manifest.spec.type : undefined,
+    ]),
+  );
   for (const m of manifests) {
     if (m.manifest.kind !== 'Agent') continue;
+    const tool = m.manifest.spec.tool;
+    if (m.manifest.spec.uses !== undefined && tool !== undefined) {
+      const type = typeOf.get(tool.connection);
+      if (!known.has(tool.connection))
+        out.push({
+          severity: 'error',
+          code: DiagnosticCode.UnknownConnection,
+          message: `unknown connection '${tool.connection}'`,
+          ...at(m, ['spec', 'tool', 'connection']),
+          hint:
+            didYouMean(tool.connection, names) ??
+            'declare it with a Connection document (type: mcp)',
+        });
+      else if (type !== 'mcp')
+        out.push({
+          severity: 'error',
+          code: DiagnosticCode.WrongConnectionType,
+          message: `connection '${tool.connection}' is of type ${type}; uses: ${m.manifest.spec.uses} needs type mcp`,
+          ...at(m, ['spec', 'tool', 'connection']),
+          hint: 'point spec.tool.connection at a Connection with spec.type: mcp',
+        });
+    }
     (m.manifest.spec.connections ?? []).forEach((name, i) => {
       if (known.has(name)) return;
       out.push({

@@ -172,6 +172,58 @@ const CASES: Case[] = [
     expect: [['error', 'unknown-connection', '12:17', 'spec.connections[0]']],
   },
   {
+    file: 'uses-with-handler.yaml',
+    expect: [['error', 'conflicting-field', '6:3', 'spec.handler', /mutually exclusive/]],
+  },
+  {
+    file: 'uses-with-config.yaml',
+    expect: [
+      ['error', 'conflicting-field', '9:3', 'spec.config', /not read by a built-in/],
+      ['error', 'conflicting-field', '8:3', 'spec.connections', /needs no 'connections'/],
+    ],
+  },
+  { file: 'uses-without-tool.yaml', expect: [['error', 'missing-field', '5:3', 'spec.tool']] },
+  {
+    file: 'tool-without-uses.yaml',
+    expect: [['error', 'conflicting-field', '7:3', 'spec.tool', /uses: mcp-tool/]],
+  },
+  {
+    file: 'tool-unknown-connection.yaml',
+    expect: [['error', 'unknown-connection', '17:23', 'spec.tool.connection', /'wether-mcp'/]],
+  },
+  {
+    file: 'tool-wrong-connection-type.yaml',
+    expect: [
+      [
+        'error',
+        'wrong-connection-type',
+        '17:23',
+        'spec.tool.connection',
+        /type sql.*needs type mcp/,
+      ],
+    ],
+  },
+  {
+    file: 'invalid-template.yaml',
+    expect: [
+      ['error', 'invalid-template', '11:13', 'spec.tool.arguments.city', /'city' must start at/],
+      ['error', 'invalid-template', '12:13', 'spec.tool.arguments.note', /unbalanced/],
+    ],
+  },
+  {
+    file: 'tool-timeout-over-handler.yaml',
+    expect: [
+      ['error', 'out-of-range', '8:90', 'spec.tool.timeoutMs', /<= spec.timeoutMs \(5000\)/],
+    ],
+  },
+  {
+    file: 'tool-emits-mismatch.yaml',
+    expect: [
+      ['error', 'invalid-value', '12:14', 'spec.tool.failure', /'weather.failed' is not listed/],
+      ['error', 'invalid-value', '7:26', 'spec.emits[1]', /not 'weather.audit'/],
+    ],
+  },
+  {
     file: 'collect-never-emitted.yaml',
     expect: [
       ['error', 'collect-never-emitted', '23:38', 'spec.collect[1]', /style\.check\.completed/],
@@ -220,6 +272,7 @@ const HINTS: Record<string, RegExp> = {
   'invalid-enum.yaml': /did you mean 'exponential'\?/,
   'invalid-json-schema.yaml': /did you mean 'string'\?/,
   'unknown-connection.yaml': /did you mean 'warehouse'\?/,
+  'tool-unknown-connection.yaml': /did you mean 'weather-mcp'\?/,
   'invalid-where-path.yaml': /data\.dialect/,
   'cycle.yaml': /allowCycles: true on a, b, c/,
 };
@@ -270,10 +323,12 @@ describe('valid manifest corpus', () => {
       'code-review.yaml',
       'deploy.yaml',
       'nl2sql.yaml',
+      'weather.yaml',
     ]);
     expect(result.set.manifests.length).toBe(result.set.documents);
     for (const m of result.set.manifests) {
-      if (m.manifest.kind !== 'Agent') continue;
+      // A built-in (uses: mcp-tool) agent has no handler module.
+      if (m.manifest.kind !== 'Agent' || m.manifest.spec.uses !== undefined) continue;
       expect(path.isAbsolute(m.handlerPath!)).toBe(true);
       expect(m.handlerPath!.startsWith(m.projectRoot)).toBe(true);
     }

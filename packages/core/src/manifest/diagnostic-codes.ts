@@ -35,6 +35,8 @@ export const DiagnosticCode = {
   InvalidValue: 'invalid-value',
   /** metadata.name is not a DNS label (or, for EventType, not an event type name). */
   InvalidName: 'invalid-name',
+  /** A field not allowed together with another (`handler` with `uses`, `tool` without `uses`). */
+  ConflictingField: 'conflicting-field',
   // --- semantic checks of one document ---
   InvalidWherePath: 'invalid-where-path',
   /** An embedded `schema` / `input` is not a valid JSON Schema. */
@@ -43,6 +45,8 @@ export const DiagnosticCode = {
   SecretLiteral: 'secret-literal',
   HandlerEscapesRoot: 'handler-escapes-root',
   HandlerNotFound: 'handler-not-found',
+  /** A `{{ path }}` template in `spec.tool.arguments` is malformed or starts outside the event. */
+  InvalidTemplate: 'invalid-template',
   /** A file path (e.g. a sqlite filename) outside the project root. */
   PathEscapesRoot: 'path-escapes-root',
   // --- static analysis of the set ---
@@ -51,6 +55,8 @@ export const DiagnosticCode = {
   DeadSubscription: 'dead-subscription',
   Cycle: 'cycle',
   UnknownConnection: 'unknown-connection',
+  /** A connection used where another type is needed (`spec.tool.connection` must be type mcp). */
+  WrongConnectionType: 'wrong-connection-type',
   /** An aggregator collects a type nobody emits (error). */
   CollectNeverEmitted: 'collect-never-emitted',
   /** A tool publishes a type nobody consumes (error). */

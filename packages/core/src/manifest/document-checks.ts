@@ -1,9 +1,12 @@
 // Checks of one schema-valid document that JSON Schema cannot express: `where` paths, embedded
 // JSON Schemas (compiled with ajv), secrets only as env:NAME, handler and file paths inside the
-// project root, and a few cross-field rules (saga step names, quorum vs collect).
+// project root, and a few cross-field rules (saga step names, quorum vs collect, a built-in
+// agent's tool: agent-tool-checks.ts).
+import { checkAgentTool } from './agent-tool-checks.js';
 import { createAjv } from './ajv-instance.js';
 import { DiagnosticCode } from './diagnostic-codes.js';
 import { didYouMean } from './did-you-mean.js';
+import { EVENT_ROOTS, PATH_SEGMENT } from './event-paths.js';
 import { formatPath, pointerToSegments } from './paths.js';
 import { resolveInsideRoot } from './project-root.js';
 import { ENV_REF_PATTERN } from './schema.js';
@@ -19,22 +22,9 @@ import type {
 import { locatePath, type PathSegment, type SourceDocument } from './yaml-source.js';
 
 /** Envelope attributes a `where` path may start with (DESIGN.md §2). */
-export const WHERE_ROOTS = [
-  'data',
-  'id',
-  'source',
-  'type',
-  'subject',
-  'time',
-  'specversion',
-  'datacontenttype',
-  'correlationid',
-  'causationid',
-  'hops',
-  'traceparent',
-] as const;
+export const WHERE_ROOTS = EVENT_ROOTS;
 
-const WHERE_SEGMENT = /^[A-Za-z0-9_-]+$/;
+const WHERE_SEGMENT = PATH_SEGMENT;
 const ENV_REF = new RegExp(ENV_REF_PATTERN);
 /** `Bearer env:TOKEN` is fine in a header. */
 const HEADER_REF = /^(?:[A-Za-z]+ )?env:[A-Za-z_][A-Za-z0-9_]*$/;
@@ -327,6 +317,9 @@ export function checkDocument(
   switch (manifest.kind) {
     case 'Agent': {
       checkWherePaths(ctx, manifest);
+      for (const p of checkAgentTool(manifest)) report(ctx, p.code, p.path, p.message, p.hint);
+      // The schema makes handler and uses exclusive: an agent without a handler uses a built-in.
+      if (manifest.spec.handler === undefined) break;
       const r = resolveInsideRoot(file, manifest.spec.handler, root, true);
       if (r.ok) handlerPath = r.absolute;
       else if (r.reason === 'escapes-root')

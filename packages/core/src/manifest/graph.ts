@@ -134,7 +134,14 @@ export function buildGraph(manifests: readonly LoadedManifest[]): ChoreographyGr
             s.where !== undefined,
           ),
         );
-        (m.spec.emits ?? []).forEach((t, i) => edge(p, t, 'emits', 'emit', ['spec', 'emits', i]));
+        if (m.spec.emits !== undefined || m.spec.tool === undefined)
+          (m.spec.emits ?? []).forEach((t, i) => edge(p, t, 'emits', 'emit', ['spec', 'emits', i]));
+        else {
+          // A built-in tool agent without `emits` emits its tool's result and failure types.
+          edge(p, m.spec.tool.result, 'emits', 'emit', ['spec', 'tool', 'result']);
+          if (m.spec.tool.failure !== undefined)
+            edge(p, m.spec.tool.failure, 'emits', 'emit', ['spec', 'tool', 'failure']);
+        }
         break;
       }
       case 'Aggregator': {

@@ -36,4 +36,13 @@ export { findAgentCycles, formatCycle, type AgentCycle } from './cycles.js';
 export { renderMermaid, renderDot, renderGraphData, type GraphData } from './render.js';
 export { formatDiagnostic, countDiagnostics } from './format.js';
 export { checkJsonSchema, WHERE_ROOTS, type SchemaProblem } from './document-checks.js';
+export { EVENT_ROOTS } from './event-paths.js';
+export { toolEmits } from './agent-tool-checks.js';
+export {
+  checkTemplateArguments,
+  renderTemplateArguments,
+  type RenderedArguments,
+  type TemplateMiss,
+  type TemplateProblem,
+} from './templates.js';
 export { closestMatch, didYouMean, levenshtein } from './did-you-mean.js';

@@ -218,6 +218,25 @@ function translate(e: ErrorObject, root: unknown): Translated | undefined {
         message: `invalid key '${String(params.propertyName)}'`,
         hint: "keys use letters, digits, '-', '_', '.', '/'",
       };
+    case 'not': {
+      // Our schema uses `not` only to forbid one field, with the reason as its description.
+      const not = (e.schema ?? {}) as Schemaish;
+      const field = Array.isArray(not.required) ? String(not.required[0]) : undefined;
+      if (field === undefined)
+        return {
+          code: DiagnosticCode.InvalidValue,
+          path: base,
+          target: 'value',
+          message: 'is not allowed here',
+        };
+      return {
+        code: DiagnosticCode.ConflictingField,
+        path: [...base, field],
+        target: 'key',
+        message:
+          typeof not.description === 'string' ? not.description : `'${field}' is not allowed here`,
+      };
+    }
     // Wrappers whose inner errors carry the detail.
     case 'if':
     case 'oneOf':

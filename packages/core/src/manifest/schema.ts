@@ -4,7 +4,7 @@
 // `pnpm exec tsx packages/core/scripts/write-schema.ts` is not needed: see schema.test.ts).
 // One definition per kind, selected by `kind` (a `discriminator`), with `additionalProperties:
 // false` on every fixed-shape object so that typos become errors with a "did you mean".
-import { API_VERSION, MANIFEST_KINDS } from './types.js';
+import { AGENT_USES, API_VERSION, MANIFEST_KINDS } from './types.js';
 
 type SchemaNode = Record<string, unknown>;
 
@@ -114,15 +114,59 @@ const subscription = closed(
   ['type'],
 );
 
+/** A `not` that names the one field it forbids, with the reason as its message. */
+const forbids = (field: string, reason: string): SchemaNode => ({
+  not: { description: reason, properties: { [field]: true }, required: [field] },
+});
+
+const HANDLER_DESCRIPTION =
+  'Handler module, relative to this file and inside the project root; its default export is the handler.';
+
+const agentTool = closed(
+  'With uses: mcp-tool, the MCP tool called once per event.',
+  {
+    connection: {
+      ...ref('dnsLabel'),
+      description: 'A Connection of type mcp (the agent needs no spec.connections entry for it).',
+    },
+    name: {
+      type: 'string',
+      minLength: 1,
+      maxLength: 128,
+      description: 'The tool name as the MCP server lists it.',
+    },
+    arguments: {
+      type: ['object', 'string'],
+      description:
+        "Tool arguments. String values may hold '{{ path }}' templates over the event (data.city, subject, correlationid…): a value that is one whole template keeps the JSON type of what it points at, other strings interpolate. A single whole template (e.g. '{{ data }}') must point at a mapping. A path the event lacks fails the event without retries.",
+    },
+    timeoutMs: int(
+      'Per-call timeout in ms (a timeout is retried per spec.retry); at most spec.timeoutMs. Default: spec.timeoutMs.',
+      1,
+    ),
+    result: {
+      ...ref('eventTypeName'),
+      description: "Event type emitted with the tool's result: { tool, connection, result }.",
+    },
+    failure: {
+      ...ref('eventTypeName'),
+      description:
+        'Event type emitted when the tool answers with an error result: { tool, connection, error }. Without it such an event is dead-lettered.',
+    },
+  },
+  ['connection', 'name', 'result'],
+);
+
 const agentSpec = closed(
   'What the agent listens to, what it emits, and how it runs.',
   {
-    handler: {
-      type: 'string',
-      minLength: 1,
+    handler: { type: 'string', minLength: 1, description: HANDLER_DESCRIPTION },
+    uses: {
+      enum: [...AGENT_USES],
       description:
-        'Handler module, relative to this file and inside the project root; its default export is the handler.',
+        'A built-in handler instead of a handler module (mcp-tool: call spec.tool once per event).',
     },
+    tool: agentTool,
     subscribe: {
       type: 'array',
       minItems: 1,
@@ -154,7 +198,29 @@ const agentSpec = closed(
       description: 'Allow this agent to sit on a cycle of the choreography graph.',
     },
   },
-  ['handler', 'subscribe'],
+  ['subscribe'],
+  {
+    // Exactly one of handler and uses; tool goes with uses.
+    if: { properties: { uses: true }, required: ['uses'] },
+    then: {
+      properties: { tool: { description: 'The MCP tool the built-in handler calls.' } },
+      required: ['tool'],
+      allOf: [
+        forbids('handler', "'handler' and 'uses' are mutually exclusive: remove one"),
+        // Read only by handler code: with a built-in they would be silently ignored.
+        forbids('config', "'config' is not read by a built-in handler (uses): remove it"),
+        forbids(
+          'connections',
+          "a built-in handler (uses) needs no 'connections': spec.tool.connection is granted",
+        ),
+      ],
+    },
+    else: {
+      properties: { handler: { description: HANDLER_DESCRIPTION } },
+      required: ['handler'],
+      ...forbids('tool', "'tool' is only read by a built-in handler: add uses: mcp-tool"),
+    },
+  },
 );
 
 const eventTypeSpec = closed('The role and data schema of one event type.', {

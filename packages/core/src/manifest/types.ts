@@ -52,9 +52,41 @@ export interface BreakerSpec {
   resetTimeoutMs?: number;
 }
 
+/** Built-in handlers an Agent may use instead of a handler module (`spec.uses`). */
+export type AgentUses = 'mcp-tool';
+
+export const AGENT_USES: readonly AgentUses[] = ['mcp-tool'];
+
+/**
+ * The MCP tool a `uses: mcp-tool` agent calls once per event (docs/decisions/0009). Strings in
+ * `arguments` may hold `{{ path }}` templates over the event (`data.city`, `subject`, …): a
+ * string that is one whole template keeps the value's JSON type, other strings interpolate.
+ */
+export interface AgentToolSpec {
+  /** A `type: mcp` Connection. */
+  connection: string;
+  /** The tool's name as the server lists it. */
+  name: string;
+  /** The tool arguments: a mapping (templates in string values), or one whole template. */
+  arguments?: Record<string, unknown> | string;
+  /** Per-call timeout in ms (MCP_ERROR kind timeout, retried). Default: the agent's timeoutMs. */
+  timeoutMs?: number;
+  /** Event type emitted with the tool's result. */
+  result: string;
+  /** Event type emitted when the tool answers with an error result (isError). */
+  failure?: string;
+}
+
 export interface AgentSpec {
-  /** Handler module, relative to the manifest file; its default export is the handler. */
-  handler: string;
+  /**
+   * Handler module, relative to the manifest file; its default export is the handler. Required
+   * unless `uses` names a built-in handler.
+   */
+  handler?: string;
+  /** A built-in handler instead of a module (mutually exclusive with `handler`). */
+  uses?: AgentUses;
+  /** With `uses: mcp-tool`: the tool to call. */
+  tool?: AgentToolSpec;
   subscribe: Subscription[];
   emits?: string[];
   /** In-flight events per runtime node. Default 4. */
@@ -196,7 +228,7 @@ export interface LoadedManifest<M extends Manifest = Manifest> {
   file: string;
   /** The manifest's project root: nearest ancestor holding a package.json (or the file's dir). */
   projectRoot: string;
-  /** Absolute, resolved handler path (Agent only). */
+  /** Absolute, resolved handler path (an Agent with `spec.handler`; absent with `spec.uses`). */
   handlerPath?: string;
 }
 

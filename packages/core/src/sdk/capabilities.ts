@@ -163,11 +163,30 @@ export interface WorkspaceCapability {
   of(scope: string): WorkspaceCapability;
 }
 
+/** Per-call options of `ctx.tools.call`. */
+export interface ToolCallOptions {
+  /**
+   * Abort the call after this many ms: MCP_ERROR with `data.kind: 'timeout'` (retryable, so the
+   * agent's retry policy applies). Default: the connection's (60 s). The handler's own deadline
+   * (`ctx.signal`) aborts the call in any case.
+   */
+  timeoutMs?: number;
+  /** Also abort the call on this signal (`ctx.signal` is always combined in). */
+  signal?: AbortSignal;
+}
+
 /** `ctx.tools`: MCP tools of the agent's `type: mcp` connections. */
 export interface ToolsCapability {
   /**
    * Call `tool` on the MCP server of connection `connection` with `args`; resolves with the
-   * tool's result. Throws CAPABILITY_UNAVAILABLE when the agent does not list the connection.
+   * tool's result. Throws CAPABILITY_UNAVAILABLE when the agent does not list the connection,
+   * MCP_ERROR (`data.kind`: timeout, connect, protocol, tool-error, unknown-tool) or
+   * MCP_TOOL_CHANGED (the tool changed since it was pinned).
    */
-  call(connection: string, tool: string, args?: Record<string, unknown>): Promise<unknown>;
+  call(
+    connection: string,
+    tool: string,
+    args?: Record<string, unknown>,
+    options?: ToolCallOptions,
+  ): Promise<unknown>;
 }

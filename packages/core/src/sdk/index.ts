@@ -10,6 +10,7 @@ export type {
   SqlCapabilityDialect,
   SqlReadOptions,
   SqlReadResult,
+  ToolCallOptions,
   ToolsCapability,
   WorkspaceCapability,
   WorkspaceItem,
