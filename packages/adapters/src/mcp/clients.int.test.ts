@@ -147,6 +147,16 @@ describe('MCP client adapter (stdio fixture server)', () => {
     ]);
   });
 
+  it.each([0, -5, Number.NaN, Number.POSITIVE_INFINITY])(
+    'refuses timeoutMs %s with INVALID_OPTION before calling',
+    async (timeoutMs) => {
+      const mcp = clients({ connections: { tools: stdio() }, pins: createMemoryPinStore() });
+      expect(
+        await rejection(mcp.callTool('tools', 'echo', { text: 'x' }, { timeoutMs })),
+      ).toMatchObject({ code: 'INVALID_OPTION', retryable: false, data: { field: 'timeoutMs' } });
+    },
+  );
+
   it('reconnects after the server process died', async () => {
     const mcp = clients({ connections: { tools: stdio() }, pins: createMemoryPinStore() });
     const before = pidOf(await mcp.callTool('tools', 'echo', { text: 'a' }));

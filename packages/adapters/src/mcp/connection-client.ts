@@ -106,14 +106,22 @@ export class McpConnectionClient {
 
   /**
    * Call `tool`. Resolves with the tool's result; throws MCP_TOOL_CHANGED (refused, the server
-   * was not called), MCP_ERROR (`tool-error` for an error result, `timeout`, `unknown-tool`,
-   * `connect`, `protocol`) or INVALID_OPTION (a bad connection spec).
+   * was not called), MCP_ERROR (`tool-error` for an error result, `timeout` past
+   * `options.timeoutMs` or on `options.signal`, `unknown-tool`, `connect`, `protocol`) or
+   * INVALID_OPTION (a bad connection spec or timeoutMs).
    */
   async callTool(
     tool: string,
     args: Record<string, unknown> = {},
     options: McpCallOptions = {},
   ): Promise<CallToolResult> {
+    const t = options.timeoutMs;
+    if (t !== undefined && (typeof t !== 'number' || !Number.isFinite(t) || t <= 0))
+      throw new TroupeError(
+        ErrorCode.InvalidOption,
+        `MCP call timeoutMs must be a positive number of ms, got ${String(t)}`,
+        { retryable: false, data: { field: 'timeoutMs' } },
+      );
     const c = await this.#connect();
     let info = c.tools.get(tool);
     if (!info) {

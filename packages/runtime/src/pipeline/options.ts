@@ -12,6 +12,7 @@ import {
   type RetryPolicy,
   type Subscription,
 } from '@troupe/core';
+import { builtinAgent, builtinHandlerPath } from '../builtin/index.js';
 
 /** Defaults of the Agent fields the pipeline reads (DESIGN.md §3). */
 export const AGENT_DEFAULTS = {
@@ -92,7 +93,10 @@ function stripUndefined<T extends object>(o: T): Partial<T> {
 export function resolveAgent(loaded: LoadedManifest<AgentManifest>): ResolvedAgent {
   const { metadata, spec } = loaded.manifest;
   const at = `agents/${metadata.name}.spec`;
-  if (!loaded.handlerPath)
+  // A built-in (`uses`) runs from the runtime's own module, configured from the manifest.
+  const builtin = spec.uses === undefined ? undefined : builtinAgent(spec);
+  const handlerPath = spec.uses === undefined ? loaded.handlerPath : builtinHandlerPath(spec.uses);
+  if (!handlerPath)
     throw new TroupeError(
       ErrorCode.InvalidOption,
       `${at}.handler is not resolved (load manifests with loadManifests)`,
@@ -104,15 +108,15 @@ export function resolveAgent(loaded: LoadedManifest<AgentManifest>): ResolvedAge
   const types = [...new Set(spec.subscribe.map((s) => s.type))];
   return {
     name: metadata.name,
-    handlerPath: loaded.handlerPath,
+    handlerPath,
     subscribe: spec.subscribe,
     types,
-    emits: new Set(spec.emits ?? []),
+    emits: new Set(builtin?.emits ?? spec.emits ?? []),
     concurrency: positiveInt(spec.concurrency ?? AGENT_DEFAULTS.concurrency, `${at}.concurrency`),
     timeoutMs: positiveInt(spec.timeoutMs ?? AGENT_DEFAULTS.timeoutMs, `${at}.timeoutMs`),
     maxHops: positiveInt(spec.maxHops ?? AGENT_DEFAULTS.maxHops, `${at}.maxHops`, 0),
     retry: resolveRetryPolicy(spec.retry, `${at}.retry`),
     breaker: resolveBreakerPolicy(spec.breaker, `${at}.breaker`),
-    config: spec.config ?? {},
+    config: builtin?.config ?? spec.config ?? {},
   };
 }

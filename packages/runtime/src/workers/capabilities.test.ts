@@ -251,6 +251,67 @@ describe('ctx.tools', () => {
     expect(Object.keys(pins.pins.github ?? {})).toContain('search');
   });
 
+  it('passes arguments through and returns the whole result', async () => {
+    const [r] = ok(await run({ op: 'tools', tool: 'args', args: { city: 'Oslo', days: 3 } }));
+    expect(r).toMatchObject({ result: { structuredContent: { args: { city: 'Oslo', days: 3 } } } });
+  });
+
+  it('a call past its per-call timeoutMs fails with MCP_ERROR kind timeout, retryable', async () => {
+    const started = performance.now();
+    const e = failed(await run({ op: 'tools', tool: 'slow', args: { ms: 3000 }, timeoutMs: 200 }));
+    expect(performance.now() - started).toBeLessThan(2500);
+    expect(e).toMatchObject({
+      code: ErrorCode.McpError,
+      retryable: true,
+      data: { kind: 'timeout', timeoutMs: 200, connection: 'github', tool: 'slow' },
+    });
+    expect(e.message).toMatch(/timed out after 200 ms/);
+    // Within its timeout the same tool answers.
+    const [fine] = ok(await run({ op: 'tools', tool: 'slow', args: { ms: 10 }, timeoutMs: 2000 }));
+    expect(fine).toMatchObject({ result: { content: [{ type: 'text', text: 'slept 10 ms' }] } });
+  });
+
+  it("the handler's deadline aborts a call whose own timeout is longer (HANDLER_TIMEOUT)", async () => {
+    const started = performance.now();
+    const e = failed(
+      await run(
+        { op: 'tools', tool: 'slow', args: { ms: 3000 }, timeoutMs: 10_000 },
+        { timeoutMs: 300 },
+      ),
+    );
+    expect(performance.now() - started).toBeLessThan(2500);
+    expect(e.code).toBe(ErrorCode.HandlerTimeout);
+    expect(e.cause).toMatchObject({
+      code: ErrorCode.McpError,
+      data: { kind: 'timeout', aborted: true },
+    });
+  });
+
+  it("the caller's own signal aborts the call too (combined with ctx.signal)", async () => {
+    const e = failed(
+      await run({ op: 'tools', tool: 'slow', args: { ms: 3000 }, abortAfterMs: 150 }),
+    );
+    expect(e).toMatchObject({
+      code: ErrorCode.McpError,
+      retryable: true,
+      data: { kind: 'timeout', aborted: true },
+    });
+  });
+
+  it.each([0, -1])('refuses timeoutMs %s with INVALID_OPTION (not retried)', async (timeoutMs) => {
+    const e = failed(await run({ op: 'tools', tool: 'slow', args: { ms: 1 }, timeoutMs }));
+    expect(e).toMatchObject({ code: ErrorCode.InvalidOption, retryable: false });
+  });
+
+  it('an error result is MCP_ERROR kind tool-error, not retryable', async () => {
+    const e = failed(await run({ op: 'tools', tool: 'fail' }));
+    expect(e).toMatchObject({
+      code: ErrorCode.McpError,
+      retryable: false,
+      data: { kind: 'tool-error' },
+    });
+  });
+
   it('refuses a connection that is not MCP', async () => {
     expect(failed(await run({ op: 'tools', name: 'warehouse' })).data).toMatchObject({
       reason: 'wrong-type',

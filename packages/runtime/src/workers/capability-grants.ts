@@ -45,7 +45,10 @@ export class CapabilityRegistry {
     for (const m of manifests) {
       if (m.manifest.kind !== 'Agent') continue;
       const a = m as LoadedManifest<AgentManifest>;
-      const listed = [...(a.manifest.spec.connections ?? [])];
+      const spec = a.manifest.spec;
+      // A built-in tool agent may use its tool's connection without listing it.
+      const tool = spec.uses !== undefined ? spec.tool?.connection : undefined;
+      const listed = [...new Set([...(spec.connections ?? []), ...(tool ? [tool] : [])])];
       const granted: Record<string, ConnectionGrant> = {};
       for (const name of listed) {
         const grant = connections.get(name);

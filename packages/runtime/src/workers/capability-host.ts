@@ -156,13 +156,22 @@ export class CapabilityHost {
     return open.client;
   }
 
-  /** `ctx.tools` of one invocation. */
+  /**
+   * `ctx.tools` of one invocation. A call aborts on the handler's deadline (`ctx.signal`), on the
+   * caller's own `options.signal`, and past `options.timeoutMs` (MCP_ERROR kind timeout).
+   */
   tools(task: HandlerTask, signal: () => AbortSignal): ToolsCapability {
     return {
-      call: async (connection, tool, args = {}) => {
+      call: async (connection, tool, args = {}, options = {}) => {
         const open = this.connection(task, 'tools', connection);
         if (open.type !== 'mcp') throw new TypeError('connector returned another type');
-        return open.client.callTool(tool, args, signal());
+        const own = signal();
+        const theirs = options?.signal;
+        const timeoutMs = options?.timeoutMs;
+        return open.client.callTool(tool, args, {
+          signal: theirs === undefined ? own : AbortSignal.any([own, theirs]),
+          ...(timeoutMs === undefined ? {} : { timeoutMs }),
+        });
       },
     };
   }

@@ -10,18 +10,20 @@ import type { ConnectionGrant } from './contract.js';
 // Type-only: erased, so the adapters load only through a dynamic import, on first need.
 type AdaptersModule = typeof Adapters;
 
-/** A connection's live object: what `ctx.sql` / `ctx.llm` return, or an MCP client later. */
+/** Per-call options of an MCP tool call (`signal` already combines ctx.signal). */
+export interface McpCall {
+  readonly signal?: AbortSignal;
+  readonly timeoutMs?: number;
+}
+
+/** A connection's live object: what `ctx.sql` / `ctx.llm` return, or an MCP client. */
 export type OpenConnection =
   | { readonly type: 'sql'; readonly client: SqlCapability }
   | { readonly type: 'llm'; readonly client: LlmCapability }
   | {
       readonly type: 'mcp';
       readonly client: {
-        callTool(
-          tool: string,
-          args: Record<string, unknown>,
-          signal?: AbortSignal,
-        ): Promise<unknown>;
+        callTool(tool: string, args: Record<string, unknown>, options: McpCall): Promise<unknown>;
       };
     };
 
@@ -84,7 +86,11 @@ const CONNECTORS: Readonly<Record<ConnectionGrant['spec']['type'], Connector | u
     return {
       type: 'mcp',
       client: {
-        callTool: (tool, args, signal) => client.callTool(tool, args, signal ? { signal } : {}),
+        callTool: (tool, args, { signal, timeoutMs }) =>
+          client.callTool(tool, args, {
+            ...(signal === undefined ? {} : { signal }),
+            ...(timeoutMs === undefined ? {} : { timeoutMs }),
+          }),
       },
     };
   },
