@@ -77,3 +77,24 @@ describe('renderDot', () => {
     expect(dot.trimEnd().endsWith('}')).toBe(true);
   });
 });
+
+describe('built-in agents', () => {
+  it('show their tool in the label', () => {
+    const set = parseManifestText(
+      `apiVersion: troupe.dev/v1
+kind: Agent
+metadata: { name: weather }
+spec:
+  uses: mcp-tool
+  subscribe: [{ type: asked }]
+  tool: { connection: forecasts, name: get_forecast, result: ready }
+`,
+      FILE,
+    );
+    expect(set.diagnostics).toEqual([]);
+    const g = buildGraph(set.manifests);
+    expect(renderMermaid(g)).toContain('p0["weather (mcp-tool: forecasts/get_forecast)"]');
+    expect(renderDot(g)).toContain('label="weather (mcp-tool: forecasts/get_forecast)"');
+    expect(renderMermaid(g)).toContain('p0 --> e1');
+  });
+});

@@ -1,11 +1,19 @@
 // Text renderings of the choreography graph: Mermaid (flowchart, for Markdown and GitHub) and
 // Graphviz DOT. Node ids are generated (p0, e0, …) so names never need escaping as ids; labels
 // are escaped for each syntax. Output is deterministic for a given manifest order.
-import type { ChoreographyGraph, GraphEdge, ParticipantKind } from './graph.js';
+import type { ChoreographyGraph, GraphEdge, GraphParticipant, ParticipantKind } from './graph.js';
 
 function edgeLabel(e: GraphEdge): string {
   const role = e.role === 'subscribe' || e.role === 'emit' ? '' : e.role;
   return [role, e.filtered === true ? 'where' : ''].filter((s) => s !== '').join(' ');
+}
+
+/** What a participant box shows: the kind (agents go without), the name, a built-in's tool. */
+function participantLabel(p: GraphParticipant): string {
+  if (p.kind !== 'agent') return `${p.kind}: ${p.name}`;
+  const m = p.source.manifest;
+  if (m.kind !== 'Agent' || m.spec.uses === undefined || m.spec.tool === undefined) return p.name;
+  return `${p.name} (${m.spec.uses}: ${m.spec.tool.connection}/${m.spec.tool.name})`;
 }
 
 function ids(graph: ChoreographyGraph): {
@@ -33,7 +41,7 @@ export function renderMermaid(graph: ChoreographyGraph): string {
   const lines = ['flowchart LR'];
   for (const p of graph.participants) {
     const [open, close] = MERMAID_SHAPE[p.kind];
-    const label = p.kind === 'agent' ? p.name : `${p.kind}: ${p.name}`;
+    const label = participantLabel(p);
     lines.push(`  ${id.participant.get(p.id)!}${open}${mermaidEscape(label)}${close}`);
   }
   for (const t of graph.eventTypes) {
@@ -77,7 +85,7 @@ export function renderDot(graph: ChoreographyGraph): string {
     '  edge [fontname="Helvetica", fontsize=10];',
   ];
   for (const p of graph.participants) {
-    const label = p.kind === 'agent' ? p.name : `${p.kind}: ${p.name}`;
+    const label = participantLabel(p);
     lines.push(
       `  ${id.participant.get(p.id)!} [shape=${DOT_SHAPE[p.kind]}, label="${dotEscape(label)}"];`,
     );
