@@ -1,7 +1,8 @@
 // The event archive's behaviour, run on SQLite (event-archive.test.ts) and PostgreSQL
 // (event-archive-pg.int.test.ts): batching, idempotent event rows, queries by correlation id,
 // ids, types and time, outcomes in order, the bounded buffer, flush failures that keep the
-// rows, close flushing, and option validation.
+// rows, the watermark (held while unwritten or failing, not by dropped rows), close flushing,
+// and option validation.
 import { createEvent, deriveEvent, ErrorCode, type CloudEvent } from '@troupe/core';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { HandlingOutcome } from '../pipeline/outcome-hook.js';
@@ -150,6 +151,60 @@ export function eventArchiveCases(name: string, makeEnv: () => Promise<ArchiveEn
       await a.flush();
       expect(a.stats()).toMatchObject({ buffered: 0, eventsWritten: 1 });
       expect(await a.events({ ids: [e.id] })).toEqual([e]);
+    });
+
+    it('holds its watermark at the oldest unwritten call, also while writes fail', async () => {
+      const a = await open({ flushIntervalMs: 60_000 });
+      expect(a.unflushedSince()).toBeUndefined();
+      expect(a.watermark()).toBeGreaterThanOrEqual(Math.floor(performance.now()) - 1);
+      const first = a.begin(); // a publish in flight: nothing recorded yet
+      expect(a.unflushedSince()).toBe(first);
+      await new Promise((r) => setTimeout(r, 5));
+      const e1 = createEvent({ type: 'W', data: 1 });
+      a.recordEvents([e1], first);
+      a.end(first);
+      const second = a.begin();
+      a.recordEvents([createEvent({ type: 'W', data: 2 })], second);
+      a.end(second);
+      expect(second).toBeGreaterThan(first);
+      expect(a.unflushedSince()).toBe(first);
+      await a.db.schema.renameTable(a.tables.events, 'moved_away');
+      await a.flush();
+      expect(a.stats().lastError).toBeDefined();
+      expect(a.unflushedSince()).toBe(first); // the database is down: the watermark stops
+      expect(a.watermark()).toBe(first);
+      await a.db.schema.renameTable('moved_away', a.tables.events);
+      await a.flush();
+      expect(a.stats()).toMatchObject({ buffered: 0, eventsWritten: 2 });
+      expect(a.unflushedSince()).toBeUndefined();
+      expect(a.watermark()).toBeGreaterThanOrEqual(second);
+    });
+
+    it('events dropped from a full buffer no longer hold the watermark', async () => {
+      const a = await open({ flushIntervalMs: 60_000, maxBuffered: 3 });
+      const old = a.begin();
+      a.recordEvents([createEvent({ type: 'D', data: 0 })], old);
+      a.end(old);
+      await new Promise((r) => setTimeout(r, 5));
+      await a.db.schema.renameTable(a.tables.events, 'moved_away');
+      const failing = a.flush(); // takes the old event out of the buffer, then fails
+      const newer = a.begin();
+      a.recordEvents(
+        Array.from({ length: 3 }, (_, i) => createEvent({ type: 'D', data: i + 1 })),
+        newer,
+      );
+      a.end(newer);
+      await failing;
+      // No room to put the old event back: dropped, counted, and no longer waited for.
+      expect(a.stats()).toMatchObject({ buffered: 3, dropped: 1 });
+      expect(a.unflushedSince()).toBe(newer);
+      const late = a.begin();
+      a.recordEvents([createEvent({ type: 'D', data: 9 })], late); // full: dropped at once
+      a.end(late);
+      expect(a.unflushedSince()).toBe(newer);
+      await a.db.schema.renameTable('moved_away', a.tables.events);
+      await a.flush();
+      expect(a.unflushedSince()).toBeUndefined();
     });
 
     it('close flushes what is buffered; a reopened archive reads it', async () => {

@@ -4,8 +4,7 @@
 // buffer; a timer (or a full batch) flushes it in one transaction. When the database cannot
 // keep up or is down, the buffer is capped: what does not fit is dropped and counted (never a
 // stalled pipeline). Reads flush first, so a trace sees everything recorded before it.
-import { mkdirSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+// The watermark (watermark.ts, decision 0007) tells Redis stream trimming what is not written yet.
 import knexFactory, { type Knex } from 'knex';
 import {
   ErrorCode,
@@ -19,6 +18,8 @@ import type { HandlingOutcome, OutcomeSettlement } from '../pipeline/outcome-hoo
 import type { DeadLetterReason } from '../transport/contract.js';
 import { batchWriter, type BatchWriter, type Row } from './batch-writer.js';
 import { archiveTables, migrateArchive, type ArchiveTables } from './schema.js';
+import { resolveFile, sqliteConfig } from './sqlite-config.js';
+import { WatermarkTracker } from './watermark.js';
 
 export interface EventArchiveOptions {
   /** SQLite file used when neither `knex` nor `config` is given. Default `.troupe/archive.db` (from the cwd). */
@@ -102,35 +103,6 @@ function positiveInt(value: number, field: string): number {
   return value;
 }
 
-function resolveFile(filename: string): string {
-  return filename === ':memory:' ? filename : resolve(filename);
-}
-
-function sqliteConfig(filename: string): Knex.Config {
-  const file = resolveFile(filename);
-  if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
-  return {
-    client: 'better-sqlite3',
-    connection: { filename: file },
-    useNullAsDefault: true,
-    pool: {
-      afterCreate(
-        conn: { pragma(s: string): unknown },
-        done: (err: Error | null, c: unknown) => void,
-      ) {
-        try {
-          conn.pragma('journal_mode = WAL');
-          conn.pragma('busy_timeout = 5000');
-          conn.pragma('synchronous = NORMAL');
-          done(null, conn);
-        } catch (err) {
-          done(err as Error, conn);
-        }
-      },
-    },
-  };
-}
-
 /** Open an event archive and run its migration. */
 export async function createEventArchive(options: EventArchiveOptions = {}): Promise<EventArchive> {
   const d = EVENT_ARCHIVE_DEFAULTS;
@@ -166,6 +138,9 @@ export async function createEventArchive(options: EventArchiveOptions = {}): Pro
 
 export class EventArchive {
   #events: EventRow[] = [];
+  /** Start time (watermark.ts) of the call that appended each buffered event, in step with #events. */
+  #eventSince: number[] = [];
+  readonly #mark = new WatermarkTracker();
   #outcomes: OutcomeRow[] = [];
   #flushing: Promise<void> | undefined;
   #again = false;
@@ -218,11 +193,33 @@ export class EventArchive {
     if (this.#buffered >= this.s.batchSize) void this.flush();
   }
 
-  /** Buffer events (entered or emitted). Never throws, never waits. */
-  recordEvents(events: readonly CloudEvent[]): void {
+  /**
+   * A transport call whose events will be handed to `recordEvents` starts: until `end(at)`, the
+   * watermark stays at or below the returned start time. archive-transport.ts brackets every
+   * publish, commit and dead-letter with it.
+   */
+  begin(): number {
+    const at = this.#mark.now();
+    this.#mark.add(at);
+    return at;
+  }
+
+  /** The call started at `at` (from `begin`) is over; record its events before calling this. */
+  end(at: number): void {
+    this.#mark.remove(at);
+  }
+
+  /**
+   * Buffer events (entered or emitted). Never throws, never waits. `since`: the `begin()` time of
+   * the call that appended them (default: now, which protects nothing appended earlier).
+   */
+  recordEvents(events: readonly CloudEvent[], since?: number): void {
     if (!events.length || !this.#admit(events.length)) return;
     const recordedAt = Date.now();
-    for (const e of events)
+    const at = since === undefined ? this.#mark.now() : Math.floor(since);
+    this.#mark.add(at, events.length);
+    for (const e of events) {
+      this.#eventSince.push(at);
       this.#events.push({
         id: e.id,
         type: e.type,
@@ -234,7 +231,23 @@ export class EventArchive {
         recorded_at: recordedAt,
         body: JSON.stringify(e),
       });
+    }
     this.#maybeFlush();
+  }
+
+  /**
+   * The oldest start (ms on this process's performance.now() clock) of a call whose events are
+   * not written yet, or undefined when everything handed over is written. Failed writes keep
+   * their events counted, so the watermark stops while the database is down; events dropped
+   * from a full buffer are not counted (they will never be written). After `close`: undefined.
+   */
+  unflushedSince(): number | undefined {
+    return this.#closed ? undefined : this.#mark.oldest();
+  }
+
+  /** Every event handed over by a call that started before this time is written (performance.now() ms). */
+  watermark(): number {
+    return this.unflushedSince() ?? this.#mark.now();
   }
 
   /** Buffer one handling outcome. Never throws, never waits. */
@@ -278,6 +291,7 @@ export class EventArchive {
   async #write(): Promise<void> {
     while (this.#buffered > 0) {
       const events = this.#events.splice(0, this.s.batchSize);
+      const since = this.#eventSince.splice(0, events.length);
       const outcomes = this.#outcomes.splice(0, this.s.batchSize);
       try {
         const t0 = performance.now();
@@ -287,6 +301,7 @@ export class EventArchive {
         this.#stats.outcomesWritten += outcomes.length;
         this.#stats.flushes++;
         this.#lastError = undefined;
+        this.#mark.removeEach(since);
       } catch (err) {
         // Put them back in front (retried on the next tick), within the buffer cap.
         this.#lastError = (err as Error).message;
@@ -297,6 +312,8 @@ export class EventArchive {
         this.#stats.dropped +=
           events.length - keepEvents.length + outcomes.length - keepOutcomes.length;
         this.#events.unshift(...keepEvents);
+        this.#eventSince.unshift(...since.slice(0, keepEvents.length));
+        this.#mark.removeEach(since.slice(keepEvents.length));
         this.#outcomes.unshift(...keepOutcomes);
         return;
       }
