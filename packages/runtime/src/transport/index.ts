@@ -9,4 +9,11 @@ export type { MemoryTransportOptions } from './memory/index.js';
 export { runTransportConformance } from './conformance.js';
 export type { ConformanceFactory, ConformanceOptions, ConformanceSetup } from './conformance.js';
 export { createRedisTransport, REDIS_TRANSPORT_DEFAULTS, keyLayout } from './redis/index.js';
-export type { RedisTransport, RedisTransportOptions, KeyLayout } from './redis/index.js';
+export type {
+  RedisTransport,
+  RedisTransportOptions,
+  KeyLayout,
+  TrimFloorSource,
+  TrimHold,
+  TrimHolder,
+} from './redis/index.js';

@@ -12,6 +12,9 @@
 //                             time bucket b = floor(redis time s / window s); a marker is checked
 //                             in buckets b and b-1 and expires after two windows (memory-bounded)
 //   <ns>:corr:<id>            per-correlation event count (INCRBY, expires after the budget window)
+//   <ns>:trimfloor            HASH, field = holder (node id of an archiving node), value =
+//                             `<floorMs>:<expiresAtMs>` (Redis clock): no event stream is trimmed
+//                             at or above a live floor; expired fields are deleted by the trim
 
 export interface KeyLayout {
   readonly ns: string;
@@ -22,6 +25,8 @@ export interface KeyLayout {
   /** Prefix of the done-marker buckets (`<ns>:done:<group>:`); scripts append the bucket. */
   donePrefix(group: string): string;
   corr(correlationId: string): string;
+  /** Trim floors of archiving nodes (decision 0007). */
+  readonly trimFloors: string;
   /** The event type of a stream key, or undefined when it is not an event stream. */
   typeOf(streamKey: string): string | undefined;
 }
@@ -36,6 +41,7 @@ export function keyLayout(ns: string): KeyLayout {
     dlq: (group) => `${ns}:dlq:${group}`,
     donePrefix: (group) => `${ns}:done:${group}:`,
     corr: (id) => `${ns}:corr:${id}`,
+    trimFloors: `${ns}:trimfloor`,
     typeOf: (key) => (key.startsWith(ev) ? key.slice(ev.length) : undefined),
   };
 }

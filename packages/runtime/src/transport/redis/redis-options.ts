@@ -24,6 +24,15 @@ export interface RedisTransportOptions {
   readonly trimIntervalMs?: number;
   /** Consumers with nothing pending idle longer than this are removed by the janitor. Default 24 h. */
   readonly consumerIdleDeleteMs?: number;
+  /** How often an archiving node republishes its archive watermark (trim floor). Default 5000 ms. */
+  readonly watermarkIntervalMs?: number;
+  /**
+   * A published watermark not refreshed for this many intervals is ignored and removed by any
+   * node's trim (a crashed node cannot block trimming for ever). Integer >= 2. Default 12.
+   */
+  readonly watermarkStaleIntervals?: number;
+  /** Subtracted from a watermark converted to the Redis clock, for clock drift. Default 1000 ms. */
+  readonly watermarkMarginMs?: number;
   /** Upper bound of reconnect backoff (and of fetch backoff while Redis is away). Default 2000 ms. */
   readonly maxReconnectDelayMs?: number;
   /** Where connection trouble and stale entries are reported. Default: warnings to stderr. */
@@ -40,6 +49,9 @@ export const REDIS_TRANSPORT_DEFAULTS = {
   retryPollMs: 1000,
   trimIntervalMs: 60_000,
   consumerIdleDeleteMs: 24 * 60 * 60 * 1000,
+  watermarkIntervalMs: 5000,
+  watermarkStaleIntervals: 12,
+  watermarkMarginMs: 1000,
   maxReconnectDelayMs: 2000,
 } as const;
 
@@ -55,6 +67,12 @@ function invalid(field: string, message: string): TroupeError {
   return new TroupeError(ErrorCode.InvalidOption, `redis transport: ${field} ${message}`, {
     data: { field },
   });
+}
+
+function intervals(value: unknown): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 2)
+    throw invalid('watermarkStaleIntervals', `must be an integer >= 2, got ${String(value)}`);
+  return value;
 }
 
 function ms(
@@ -106,6 +124,9 @@ export function resolveRedisOptions(
       o.consumerIdleDeleteMs ?? d.consumerIdleDeleteMs,
     ),
     maxReconnectDelayMs: ms('maxReconnectDelayMs', o.maxReconnectDelayMs ?? d.maxReconnectDelayMs),
+    watermarkIntervalMs: ms('watermarkIntervalMs', o.watermarkIntervalMs ?? d.watermarkIntervalMs),
+    watermarkStaleIntervals: intervals(o.watermarkStaleIntervals ?? d.watermarkStaleIntervals),
+    watermarkMarginMs: ms('watermarkMarginMs', o.watermarkMarginMs ?? d.watermarkMarginMs, true),
     logger: o.logger ?? stderrLogger,
     reclaimIntervalMs: (vt) => Math.min(5000, Math.max(50, Math.floor(vt / 4))),
     onStaleEntries,

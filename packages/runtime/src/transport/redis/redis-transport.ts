@@ -24,13 +24,23 @@ import {
 } from './redis-options.js';
 import { entriesOf, errorMessage, groupsInfoOf, streamsOf } from './replies.js';
 import { SCRIPTS } from './scripts.js';
+import { TrimFloors, type TrimFloorSource, type TrimHold, type TrimHolder } from './trim-floors.js';
 
 /** The Redis transport adds maintenance the runtime (or an operator) may call. */
-export interface RedisTransport extends Transport {
+export interface RedisTransport extends Transport, TrimHolder {
   readonly kind: 'redis';
   readonly keys: KeyLayout;
-  /** Trim the streams of `types` (default: every type a consumer of this transport reads). Returns entries removed. */
+  /**
+   * Trim the streams of `types` (default: every type a consumer of this transport reads) below
+   * what every group still needs and below every live trim floor. Returns entries removed.
+   */
   trim(types?: readonly string[]): Promise<number>;
+  /**
+   * Keep trimming (on every node) below `floor()` while held: published now and every
+   * `watermarkIntervalMs`, ignored by trims once not refreshed for `watermarkStaleIntervals`
+   * intervals. One hold per `holder` (the node id); released by `release()` or `close()`.
+   */
+  holdTrim(holder: string, floor: TrimFloorSource): TrimHold;
   /** Pending entries acknowledged away because their stream entry had been trimmed. */
   readonly staleEntries: number;
 }
@@ -67,6 +77,7 @@ class RedisStreamsTransport implements RedisTransport {
   private readonly connections = new Set<RedisConnection>();
   private readonly consumedTypes = new Set<string>();
   private readonly janitor: NodeJS.Timeout | undefined;
+  private readonly floors: TrimFloors;
   private closed = false;
 
   constructor(
@@ -76,6 +87,12 @@ class RedisStreamsTransport implements RedisTransport {
   ) {
     this.keys = keyLayout(s.namespace);
     this.connections.add(cmd);
+    this.floors = new TrimFloors(cmd, this.keys.trimFloors, {
+      intervalMs: s.watermarkIntervalMs,
+      staleAfterMs: s.watermarkIntervalMs * s.watermarkStaleIntervals,
+      marginMs: s.watermarkMarginMs,
+      logger: s.logger,
+    });
     if (s.trimIntervalMs > 0) {
       this.janitor = setInterval(() => {
         this.trim().catch((err: unknown) =>
@@ -302,15 +319,22 @@ class RedisStreamsTransport implements RedisTransport {
     });
   }
 
+  holdTrim(holder: string, floor: TrimFloorSource): TrimHold {
+    this.assertOpen();
+    return this.floors.hold(holder, floor);
+  }
+
   trim(types?: readonly string[]): Promise<number> {
     return this.wrap('trim', async () => {
       const list = types ?? [...this.consumedTypes];
+      // This node's own floors first: its archive may have moved since the last refresh.
+      await this.floors.refresh();
       const removed = await Promise.all(
         list.map((t) =>
           runScript(
             this.cmd,
             SCRIPTS.trim,
-            [this.keys.stream(t)],
+            [this.keys.stream(t), this.keys.trimFloors],
             [String(this.s.consumerIdleDeleteMs)],
           ),
         ),
@@ -323,6 +347,8 @@ class RedisStreamsTransport implements RedisTransport {
     if (this.closed) return;
     this.closed = true;
     if (this.janitor) clearInterval(this.janitor);
+    // Before the connections go: a hold still covering unwritten events is left to expire.
+    await this.floors.close();
     for (const c of this.consumers) await c.close();
     for (const conn of this.connections) conn.destroy();
     this.connections.clear();

@@ -188,11 +188,13 @@ return n
 
 /**
  * trim one event stream below the oldest entry any group still needs: its oldest pending
- * entry, or the first entry after its last-delivered id. Consumers with nothing pending that
- * were idle longer than ARGV[1] ms are deleted; a consumer with pending entries never is.
- * KEYS[1] stream. Returns the number of entries trimmed.
+ * entry, or the first entry after its last-delivered id; and below the oldest live trim floor
+ * (archive watermarks, decision 0007). Consumers with nothing pending that were idle longer than
+ * ARGV[1] ms are deleted; a consumer with pending entries never is. Floors whose holder stopped
+ * refreshing them (expiry passed) are deleted and ignored.
+ * KEYS[1] stream, KEYS[2] trim-floor hash. Returns the number of entries trimmed.
  */
-const TRIM = `
+const TRIM = `${PRELUDE}
 local idle_limit = tonumber(ARGV[1])
 local ok, groups = pcall(redis.call, 'XINFO', 'GROUPS', KEYS[1])
 if not ok or #groups == 0 then return 0 end
@@ -226,7 +228,35 @@ for _, g in ipairs(groups) do
     end
   end
 end
+local now = now_ms()
+local held = redis.call('HGETALL', KEYS[2])
+for i = 1, #held, 2 do
+  local v = held[i + 1]
+  local c = string.find(v, ':', 1, true)
+  local at, expires = nil, nil
+  if c then at, expires = tonumber(string.sub(v, 1, c - 1)), tonumber(string.sub(v, c + 1)) end
+  if at == nil or expires == nil or expires < now then
+    redis.call('HDEL', KEYS[2], held[i])
+  else
+    local floor = math.max(0, math.floor(at)) .. '-0'
+    if less(floor, min) then min = floor end
+  end
+end
 return redis.call('XTRIM', KEYS[1], 'MINID', min)
+`;
+
+/**
+ * hold trimming: set trim floors. KEYS[1] trim-floor hash. ARGV: ttlMs, then (holder, floorMs)
+ * pairs; each field becomes `<floorMs>:<expiresAtMs>` (Redis clock). Returns the number set.
+ */
+const HOLD_TRIM = `${PRELUDE}
+local expires = now_ms() + tonumber(ARGV[1])
+local n = 0
+for i = 2, #ARGV, 2 do
+  redis.call('HSET', KEYS[1], ARGV[i], ARGV[i + 1] .. ':' .. expires)
+  n = n + 1
+end
+return n
 `;
 
 export interface Script {
@@ -249,6 +279,7 @@ export const SCRIPTS = {
   redrive: script('redrive', REDRIVE),
   replay: script('replay', REPLAY),
   trim: script('trim', TRIM),
+  holdTrim: script('holdTrim', HOLD_TRIM),
 } as const;
 
 /**
