@@ -1,10 +1,12 @@
 // The archive's side of the runtime node, kept here so `createRuntime` only wires it: the
-// transport wrapped when the archive is on, the outcome listener, and `trace` / `replay`
-// (which need the archive and say so clearly when it is off).
+// transport wrapped when the archive is on (holding trimming at the archive's watermark where
+// the transport trims, decision 0007), the outcome listener, and `trace` / `replay` (which
+// need the archive and say so clearly when it is off).
 import { ErrorCode, TroupeError } from '@troupe/core';
 import type { Coordinators } from '../coordination/coordinators.js';
 import type { OutcomeListener } from '../pipeline/outcome-hook.js';
 import type { Transport } from '../transport/contract.js';
+import type { TrimHolder } from '../transport/redis/trim-floors.js';
 import { archivedTransport } from './archive-transport.js';
 import type { EventArchive } from './event-archive.js';
 import { replayFromArchive, type ReplayOptions, type ReplayResult } from './replay.js';
@@ -18,9 +20,24 @@ function archiveOff(what: string): TroupeError {
   );
 }
 
-/** `transport`, archived when an archive is given. */
-export function withArchive(transport: Transport, archive: EventArchive | undefined): Transport {
-  return archive ? archivedTransport(transport, archive) : transport;
+function holdsTrim(transport: Transport): transport is Transport & TrimHolder {
+  return typeof (transport as Partial<TrimHolder>).holdTrim === 'function';
+}
+
+/**
+ * `transport`, archived when an archive is given. A transport that trims (Redis) is held at
+ * the archive's watermark under `nodeId` until it closes; a node without an archive holds nothing.
+ */
+export function withArchive(
+  transport: Transport,
+  archive: EventArchive | undefined,
+  nodeId: string,
+): Transport {
+  if (!archive) return transport;
+  const hold = holdsTrim(transport)
+    ? transport.holdTrim(nodeId, () => archive.unflushedSince())
+    : undefined;
+  return archivedTransport(transport, archive, hold?.ready);
 }
 
 /** The outcome listener that archives every settlement, or none when the archive is off. */

@@ -139,7 +139,7 @@ export function createRuntime(input: CreateRuntimeInput): Runtime {
   const nodeId = input.nodeId ?? defaultNodeId();
   const archive = options.archive;
   // With the archive on, everything published or committed through the transport is recorded.
-  const transport = withArchive(input.transport, archive);
+  const transport = withArchive(input.transport, archive, nodeId);
   const onOutcome = archiveListener(archive);
   const coordinators = new Coordinators({
     transport,
