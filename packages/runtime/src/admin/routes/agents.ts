@@ -1,7 +1,7 @@
 // `/v1/agents`: the agents running on this node with their status (state, in-flight, breaker,
 // counters since start) and the transport's view of their consumer group (lag, pending, dead
 // letters), and one agent in detail with its spec and where its manifest came from.
-import type { AgentManifest } from '@troupe/core';
+import { toolEmits, type AgentManifest } from '@troupe/core';
 import type { Router } from 'express';
 import type { AgentStatus } from '../../pipeline/agent-runner.js';
 import type { GroupStats } from '../../transport/contract.js';
@@ -35,7 +35,9 @@ async function view(
   } catch {
     stats = undefined;
   }
-  return { ...status, subscribes, emits: spec?.spec.emits ?? [], ...(stats ? { stats } : {}) };
+  // A built-in (uses: mcp-tool) agent without `emits` emits its tool's result and failure types.
+  const emits = spec === undefined ? [] : (spec.spec.emits ?? toolEmits(spec.spec));
+  return { ...status, subscribes, emits, ...(stats ? { stats } : {}) };
 }
 
 export function agentRoutes(r: Router, ctx: AdminContext): void {
