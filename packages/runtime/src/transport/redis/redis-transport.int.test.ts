@@ -202,6 +202,44 @@ describe('redis transport with its own redis-server', () => {
     }
   });
 
+  it('fails fast when Redis hangs (SIGSTOP): outstanding commands time out, the connection is reset', async () => {
+    const server = await startRedisServer({ aof: false });
+    const tr = await createRedisTransport({
+      url: server.url,
+      commandTimeoutMs: 400,
+      trimIntervalMs: 0,
+      logger: quiet,
+    });
+    try {
+      await tr.publish([createEvent({ type: A, data: { n: 1 } })]);
+      server.kill('SIGSTOP'); // the socket stays open; nothing answers
+      const t0 = Date.now();
+      const err = await tr.publish([createEvent({ type: A, data: { n: 2 } })]).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect(err).toMatchObject({
+        code: ErrorCode.TransportUnavailable,
+        message: expect.stringContaining('timed out'),
+      });
+      expect(Date.now() - t0).toBeLessThan(2000);
+      server.kill('SIGCONT');
+      await tr.publish([createEvent({ type: A, data: { n: 3 } })]); // a fresh connection
+      const redis = await connectRedis(server.url);
+      try {
+        expect(Number(await redis.sendCommand(['XLEN', tr.keys.stream(A)]))).toBeGreaterThanOrEqual(
+          2,
+        );
+      } finally {
+        redis.destroy();
+      }
+    } finally {
+      server.kill('SIGCONT');
+      await tr.close();
+      await server.stop();
+    }
+  });
+
   it('survives a redis-server crash and restart (AOF): reconnects, keeps pending and unread entries', async () => {
     const server = await startRedisServer({ aof: true, appendfsync: 'always' });
     const tr = await createRedisTransport({
