@@ -148,16 +148,15 @@ export class AgentRunner {
       types: agent.types,
       consumer: nodeId,
       visibilityTimeoutMs: options.visibilityTimeoutMs,
+      correlationBudget: options.correlationBudget,
     });
     this.#consumer = consumer;
     this.#committer = createCommitter({
       consumer,
-      transport,
       agent: agent.name,
       nodeId,
       emits: agent.emits,
       retry: agent.retry,
-      correlationBudget: options.correlationBudget,
       ...(this.#o.now ? { now: this.#o.now } : {}),
       ...(this.#o.random ? { random: this.#o.random } : {}),
     });

@@ -2,6 +2,7 @@ import {
   DEFAULT_RETRY,
   ErrorCode,
   NonRetryableError,
+  TroupeError,
   createEvent,
   deriveEvent,
   serializeError,
@@ -9,9 +10,12 @@ import {
 } from '@troupe/core';
 import { describe, expect, it } from 'vitest';
 import type { Consumer, DeadLetterInfo, Delivery } from '../transport/contract.js';
+import { overBudgetError } from '../transport/over-budget.js';
 import { createCommitter, deriveEmissions, undeclaredTypes } from './committer.js';
 
-function fakeConsumer() {
+/** A consumer recording settlements; commits count emissions and refuse past `budget`. */
+function fakeConsumer(budget: number) {
+  let total = 0;
   const calls: {
     op: string;
     delivery: Delivery;
@@ -22,6 +26,11 @@ function fakeConsumer() {
   const consumer: Consumer = {
     fetch: () => Promise.resolve([]),
     commit: (delivery, emissions) => {
+      total += emissions.length;
+      if (total > budget)
+        return Promise.reject(
+          overBudgetError({ correlationId: delivery.event.correlationid, budget, total }),
+        );
       calls.push({ op: 'commit', delivery, emissions });
       return Promise.resolve('committed');
     },
@@ -40,16 +49,13 @@ function fakeConsumer() {
 }
 
 function setup(budget = 100) {
-  const { consumer, calls } = fakeConsumer();
-  let total = 0;
+  const { consumer, calls } = fakeConsumer(budget);
   const committer = createCommitter({
     consumer,
-    transport: { countCorrelation: (_id, n) => Promise.resolve((total += n)) },
     agent: 'tok',
     nodeId: 'n1',
     emits: new Set(['A', 'B']),
     retry: { ...DEFAULT_RETRY, attempts: 2, jitter: 0, initialDelayMs: 50 },
-    correlationBudget: budget,
   });
   const delivery: Delivery = {
     event: createEvent({ type: 'In', data: { x: 1 } }),
@@ -115,8 +121,31 @@ describe('committer', () => {
       { type: 'A', data: 2 },
     ]);
     expect(r).toMatchObject({ settlement: 'dead-lettered', handlerOk: true });
+    expect(calls.map((c) => c.op)).toEqual(['deadLetter']);
     expect(calls[0]!.info!.reason).toBe('budget');
     expect(calls[0]!.emissions!.map((e) => e.type)).toEqual(['troupe.budget.exceeded']);
+  });
+
+  it('passes a commit failure that is not the budget through (the entry stays pending)', async () => {
+    const { delivery } = setup();
+    const down = new TroupeError(ErrorCode.TransportUnavailable, 'redis down');
+    const deadLetters: Delivery[] = [];
+    const failing = createCommitter({
+      consumer: {
+        fetch: () => Promise.resolve([]),
+        commit: () => Promise.reject(down),
+        retry: () => Promise.resolve(),
+        deadLetter: (d) => Promise.resolve(void deadLetters.push(d)),
+        heartbeat: () => Promise.resolve(),
+        close: () => Promise.resolve(),
+      },
+      agent: 'tok',
+      nodeId: 'n1',
+      emits: new Set(['A']),
+      retry: DEFAULT_RETRY,
+    });
+    await expect(failing.succeed(delivery, [{ type: 'A', data: 1 }])).rejects.toBe(down);
+    expect(deadLetters).toEqual([]);
   });
 
   it('retries then dead-letters per the policy, non-retryable at once', async () => {

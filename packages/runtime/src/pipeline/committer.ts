@@ -1,5 +1,6 @@
 // Settles a delivery with the consumer: success (emissions checked against `emits`, envelopes
-// derived with deterministic ids, budget counted, then commit-with-ack), failure (retry after a
+// derived with deterministic ids, then commit-with-ack, counted against the correlation budget
+// by the transport in the same step; over it, the `budget` dead letter), failure (retry after a
 // delay or dead-letter), rejection by a guard (dead-letter at once) and filtered (commit with no
 // emissions). The transport makes each settlement atomic.
 import {
@@ -11,9 +12,10 @@ import {
   type RetryPolicy,
   type SerializedError,
 } from '@troupe/core';
-import type { Consumer, DeadLetterReason, Delivery, Transport } from '../transport/contract.js';
+import type { Consumer, DeadLetterReason, Delivery } from '../transport/contract.js';
+import { overBudgetOf } from '../transport/over-budget.js';
 import type { Emission } from '../workers/contract.js';
-import { checkBudget } from './budget.js';
+import { budgetRejection } from './budget.js';
 import type { Rejection } from './rejection.js';
 import { decideFailure } from './retry-decision.js';
 
@@ -30,13 +32,12 @@ export interface SettleResult {
 }
 
 export interface CommitterOptions {
+  /** Joined with the agent's `correlationBudget`: its commits count and may be refused. */
   readonly consumer: Consumer;
-  readonly transport: Pick<Transport, 'countCorrelation'>;
   readonly agent: string;
   readonly nodeId: string;
   readonly emits: ReadonlySet<string>;
   readonly retry: RetryPolicy;
-  readonly correlationBudget: number;
   readonly now?: () => number;
   readonly random?: () => number;
 }
@@ -100,28 +101,19 @@ export function createCommitter(o: CommitterOptions): Committer {
         };
       }
       const events = deriveEmissions(delivery.event, o.agent, emissions, o.now);
-      const over = await checkBudget(
-        {
-          transport: o.transport,
-          agent: o.agent,
-          nodeId: o.nodeId,
-          budget: o.correlationBudget,
-          ...(o.now ? { now: o.now } : {}),
-        },
-        delivery.event,
-        events.length,
-      );
-      if (over) {
-        await committer.reject(delivery, over, delivery.attempt);
-        return {
-          settlement: 'dead-lettered',
-          handlerOk: true,
-          error: over.error,
-          deadLetterReason: over.reason,
-        };
+      try {
+        return { settlement: await o.consumer.commit(delivery, events), handlerOk: true };
+      } catch (err) {
+        const over = overBudgetOf(err);
+        if (!over) throw err;
+        const rejection = budgetRejection(
+          { agent: o.agent, nodeId: o.nodeId, ...(o.now ? { now: o.now } : {}) },
+          delivery.event,
+          events.length,
+          over,
+        );
+        return committer.reject(delivery, rejection, delivery.attempt);
       }
-      const result = await o.consumer.commit(delivery, events);
-      return { settlement: result, handlerOk: true };
     },
 
     async fail(delivery, error) {

@@ -33,7 +33,12 @@ export interface ConformanceKit {
   /** A unique group name for this test. */
   group(label: string): string;
   event(type: string, data?: unknown): CloudEvent;
-  consumer(group: string, types: readonly string[], name?: string): Promise<Consumer>;
+  consumer(
+    group: string,
+    types: readonly string[],
+    name?: string,
+    options?: { correlationBudget?: number },
+  ): Promise<Consumer>;
   /** Fetch until `n` deliveries arrived or `timeoutMs` passed. */
   collect(consumer: Consumer, n: number, timeoutMs?: number, batch?: number): Promise<Delivery[]>;
   error(message?: string): SerializedError;

@@ -13,6 +13,7 @@ import type {
   ConformanceOptions,
   ConformanceSetup,
 } from './conformance-kit.js';
+import { defineBudgetCases } from './conformance-budget.js';
 import { defineCoreCases } from './conformance-core.js';
 import { defineFailureCases } from './conformance-failures.js';
 import { defineReplayCases } from './conformance-replay.js';
@@ -41,10 +42,14 @@ export async function runTransportConformance(
     type: (label) => `conf.${run}.${++seq}.${label}`,
     group: (label) => `g-${run}-${++seq}-${label}`,
     event: (type, data = {}) => createEvent({ type, data, source: 'troupe://conformance' }),
-    consumer: async (group, types, consumerName = 'node-1') => {
-      const c = await kit
-        .setup()
-        .transport.consume({ group, types, consumer: consumerName, visibilityTimeoutMs: vt });
+    consumer: async (group, types, consumerName = 'node-1', extra = {}) => {
+      const c = await kit.setup().transport.consume({
+        group,
+        types,
+        consumer: consumerName,
+        visibilityTimeoutMs: vt,
+        ...extra,
+      });
       opened.push(c);
       return c;
     },
@@ -81,6 +86,7 @@ export async function runTransportConformance(
     defineCoreCases(vitest, kit);
     defineFailureCases(vitest, kit);
     defineReplayCases(vitest, kit);
+    defineBudgetCases(vitest, kit);
   });
 }
 

@@ -9,6 +9,8 @@ export interface ResolvedConsumerOptions {
   readonly consumer: string;
   readonly visibilityTimeoutMs: number;
   readonly startFrom: 'latest' | 'earliest';
+  /** Undefined: commits are not counted. */
+  readonly correlationBudget: number | undefined;
 }
 
 function invalid(field: string, message: string): TroupeError {
@@ -38,5 +40,8 @@ export function validateConsumerOptions(options: ConsumerOptions): ResolvedConsu
   const startFrom = options.startFrom ?? 'latest';
   if (startFrom !== 'latest' && startFrom !== 'earliest')
     throw invalid('startFrom', `must be 'latest' or 'earliest', got ${String(startFrom)}`);
-  return { group, consumer, types, visibilityTimeoutMs: v, startFrom };
+  const budget = options.correlationBudget;
+  if (budget !== undefined && (!Number.isSafeInteger(budget) || budget <= 0))
+    throw invalid('correlationBudget', `must be a positive integer, got ${String(budget)}`);
+  return { group, consumer, types, visibilityTimeoutMs: v, startFrom, correlationBudget: budget };
 }

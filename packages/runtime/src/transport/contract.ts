@@ -90,6 +90,13 @@ export interface ConsumerOptions {
    * Ignored for a group that already exists. Default `latest`.
    */
   readonly startFrom?: 'latest' | 'earliest';
+  /**
+   * Per-correlation budget against event storms: a commit with emissions adds their number to
+   * the count of the input's correlation id (the count `countCorrelation` keeps) in the same
+   * atomic step, and is refused when the new count exceeds this (see `Consumer.commit`).
+   * Unset: commits are not counted.
+   */
+  readonly correlationBudget?: number;
 }
 
 export type CommitResult = 'committed' | 'duplicate';
@@ -110,7 +117,11 @@ export interface Consumer {
   /**
    * Success: append `emissions` to their streams and acknowledge the delivery, atomically
    * (Redis: one script). Idempotent per (group, event id): when the group already committed
-   * this event id, nothing is appended, the entry is acknowledged, and `duplicate` returned.
+   * this event id, nothing is appended, nothing counted, the entry is acknowledged, and
+   * `duplicate` returned. With a `correlationBudget`, the emissions are counted first (refused
+   * ones too) and a commit that takes the count over the budget rejects with a TroupeError
+   * BUDGET_EXCEEDED, data `{ correlationId, budget, total }`: nothing appended, the entry stays
+   * pending for the caller to dead-letter.
    */
   commit(delivery: Delivery, emissions: readonly CloudEvent[]): Promise<CommitResult>;
   /**

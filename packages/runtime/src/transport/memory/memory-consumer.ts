@@ -20,7 +20,7 @@ export class MemoryConsumer implements Consumer {
   }
 
   async commit(delivery: Delivery, emissions: readonly CloudEvent[]): Promise<CommitResult> {
-    return this.group.commit(delivery, emissions);
+    return this.group.commit(delivery, emissions, this.ref.correlationBudget);
   }
 
   async retry(delivery: Delivery, delayMs: number, _error: SerializedError): Promise<void> {

@@ -2,7 +2,8 @@
 // leases, delayed retries, dead letters and the dedupe window. All delivery decisions live
 // here so the consumer object stays a thin handle; the transport owns streams and routing.
 import type { CloudEvent, SerializedError } from '@troupe/core';
-import type { DeadLetter, DeadLetterInfo, Delivery } from '../contract.js';
+import type { CommitResult, DeadLetter, DeadLetterInfo, Delivery } from '../contract.js';
+import { overBudgetError } from '../over-budget.js';
 import { DedupeWindow } from './dedupe-window.js';
 import type { MemoryStream, StreamEntry } from './memory-stream.js';
 
@@ -12,6 +13,8 @@ export interface ConsumerRef {
   /** Unique per consumer object: a restarted consumer with the same name is a new instance. */
   readonly instance: number;
   readonly visibilityTimeoutMs: number;
+  /** Commits are counted against their correlation and refused past this (undefined: not counted). */
+  readonly correlationBudget: number | undefined;
   closed: boolean;
   /** First fetch still has to take over this name's pending entries from a previous instance. */
   adoptPending: boolean;
@@ -48,6 +51,8 @@ interface Waiter {
 export interface GroupHooks {
   /** Append system events (commit / dead-letter emissions) to their streams. */
   append(events: readonly CloudEvent[]): void;
+  /** Add `n` to a correlation's count (the transport's `countCorrelation`); the new total. */
+  count(correlationId: string, n: number): number;
   now(): number;
 }
 
@@ -311,10 +316,19 @@ export class MemoryGroup {
     if (p) this.settle(p);
   }
 
-  commit(delivery: Delivery, emissions: readonly CloudEvent[]): 'committed' | 'duplicate' {
+  commit(
+    delivery: Delivery,
+    emissions: readonly CloudEvent[],
+    budget: number | undefined,
+  ): CommitResult {
     if (this.done.has(delivery.event.id)) {
       this.settleDelivery(delivery);
       return 'duplicate';
+    }
+    if (budget !== undefined && emissions.length) {
+      const correlationId = delivery.event.correlationid;
+      const total = this.hooks.count(correlationId, emissions.length);
+      if (total > budget) throw overBudgetError({ correlationId, budget, total });
     }
     this.done.add(delivery.event.id);
     this.settleDelivery(delivery);

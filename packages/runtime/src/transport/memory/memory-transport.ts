@@ -139,6 +139,7 @@ class MemoryTransport implements Transport {
     if (!group) {
       group = new MemoryGroup(name, this.dedupeWindowMs, this.maxRemembered, {
         append: (e) => this.append(e),
+        count: (id, n) => this.count(id, n),
         now: this.now,
       });
       this.groups.set(name, group);
@@ -162,6 +163,7 @@ class MemoryTransport implements Transport {
       name: o.consumer,
       instance: ++this.instances,
       visibilityTimeoutMs: o.visibilityTimeoutMs,
+      correlationBudget: o.correlationBudget,
       closed: false,
       adoptPending: true,
     };
@@ -214,6 +216,10 @@ class MemoryTransport implements Transport {
   }
 
   async countCorrelation(correlationId: string, n: number): Promise<number> {
+    return this.count(correlationId, n);
+  }
+
+  private count(correlationId: string, n: number): number {
     const now = this.now();
     let c = this.correlations.get(correlationId);
     if (!c || c.expiresAt <= now) {

@@ -8,9 +8,9 @@
 //   <ns>:retryz:<group>       ZSET of scheduled retries, score = due time (ms, Redis clock);
 //                             member = `<nonce>\n<attempt>\n<event JSON>`
 //   <ns>:dlq:<group>          dead-letter stream; fields DEAD_LETTER_FIELDS (error/event as JSON)
-//   <ns>:done:<group>:<b>     SET of event ids the group finished (committed / dead-lettered) in
-//                             time bucket b = floor(redis time s / window s); a marker is checked
-//                             in buckets b and b-1 and expires after two windows (memory-bounded)
+//   <ns>:done:<group>:<id>    done marker: the group finished event <id> (committed or
+//                             dead-lettered); SET NX PX checks and marks in one command and
+//                             expires after the dedupe window (memory-bounded)
 //   <ns>:corr:<id>            per-correlation event count (INCRBY, expires after the budget window)
 //   <ns>:trimfloor            HASH, field = holder (node id of an archiving node), value =
 //                             `<floorMs>:<expiresAtMs>` (Redis clock): no event stream is trimmed
@@ -22,8 +22,10 @@ export interface KeyLayout {
   retry(group: string): string;
   retryZ(group: string): string;
   dlq(group: string): string;
-  /** Prefix of the done-marker buckets (`<ns>:done:<group>:`); scripts append the bucket. */
+  /** Prefix of a group's done markers (`<ns>:done:<group>:`); redrive/replay scripts append ids. */
   donePrefix(group: string): string;
+  /** The done marker of one event id in one group. */
+  done(group: string, eventId: string): string;
   corr(correlationId: string): string;
   /** Trim floors of archiving nodes (decision 0007). */
   readonly trimFloors: string;
@@ -40,6 +42,7 @@ export function keyLayout(ns: string): KeyLayout {
     retryZ: (group) => `${ns}:retryz:${group}`,
     dlq: (group) => `${ns}:dlq:${group}`,
     donePrefix: (group) => `${ns}:done:${group}:`,
+    done: (group, eventId) => `${ns}:done:${group}:${eventId}`,
     corr: (id) => `${ns}:corr:${id}`,
     trimFloors: `${ns}:trimfloor`,
     typeOf: (key) => (key.startsWith(ev) ? key.slice(ev.length) : undefined),

@@ -7,6 +7,7 @@ import { ErrorCode, TroupeError, type CloudEvent, type SerializedError } from '@
 import type { CommitResult, Consumer, DeadLetterInfo, Delivery } from '../contract.js';
 import type { ResolvedConsumerOptions } from '../consumer-options.js';
 import { runScript, type RedisConnection } from './connection.js';
+import { overBudgetError } from '../over-budget.js';
 import type { KeyLayout } from './keys.js';
 import {
   deliveriesOf,
@@ -17,7 +18,7 @@ import {
   streamsOf,
   type RawEntry,
 } from './replies.js';
-import { DEDUPE_SCRIPT, SCRIPTS } from './scripts.js';
+import { SCRIPTS } from './scripts.js';
 import type { ResolvedRedisOptions } from './redis-options.js';
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
@@ -29,7 +30,10 @@ export class RedisConsumer implements Consumer {
   private readonly retryKey: string;
   /** Event stream keys, then the retry stream key (the read order of one XREADGROUP). */
   private readonly keys: string[];
-  private readonly windowS: number;
+  /** Dedupe window and budget (script arguments, fixed per consumer). */
+  private readonly windowMs: string;
+  private readonly budget: string;
+  private readonly budgetWindowMs: string;
   private recovering = true;
   private readonly history = new Map<string, string>();
   private nextReclaimAt = 0;
@@ -51,7 +55,9 @@ export class RedisConsumer implements Consumer {
     this.retryName = `retry:${o.group}`;
     this.retryKey = layout.retry(o.group);
     this.keys = [...o.types.map((t) => layout.stream(t)), this.retryKey];
-    this.windowS = Math.max(1, Math.ceil(settings.dedupeWindowMs / 1000));
+    this.windowMs = String(Math.max(1, Math.ceil(settings.dedupeWindowMs)));
+    this.budget = o.correlationBudget === undefined ? '' : String(o.correlationBudget);
+    this.budgetWindowMs = String(Math.max(1, Math.ceil(settings.budgetWindowMs)));
     for (const k of this.keys) this.history.set(k, '0');
   }
 
@@ -286,19 +292,22 @@ export class RedisConsumer implements Consumer {
     };
   }
 
-  /** Drop (and acknowledge) deliveries whose event id this group already finished. */
+  /**
+   * Drop (and acknowledge) deliveries whose event id this group already finished: one MGET of
+   * their done markers per batch; duplicates (rare) are acknowledged together.
+   */
   private async dedupe(batch: Delivery[]): Promise<Delivery[]> {
     if (!batch.length) return batch;
-    const args = [this.layout.donePrefix(this.group), String(this.windowS), this.group];
-    for (const d of batch) args.push(this.keyOf(d.stream), d.entryId, d.event.id);
-    const flags = (await runScript(this.cmd, DEDUPE_SCRIPT, [], args)) as number[];
+    const marks = (await this.cmd.sendCommand([
+      'MGET',
+      ...batch.map((d) => this.layout.done(this.group, d.event.id)),
+    ])) as (string | null)[];
     const seen = new Set<string>();
     const out: Delivery[] = [];
     const acks: Promise<unknown>[] = [];
     batch.forEach((d, i) => {
-      if (flags[i] === 1) return;
-      if (seen.has(d.event.id)) {
-        // The same event twice in one batch: handle it once; the first copy's lifecycle covers it.
+      // A done event, or the same event twice in one batch (the first copy's lifecycle covers it).
+      if (marks[i] !== null || seen.has(d.event.id)) {
         acks.push(this.cmd.sendCommand(['XACK', this.keyOf(d.stream), this.group, d.entryId]));
         return;
       }
@@ -310,16 +319,6 @@ export class RedisConsumer implements Consumer {
   }
 
   // ---- settle -----------------------------------------------------------------------------
-
-  private base(delivery: Delivery): string[] {
-    return [
-      this.group,
-      delivery.entryId,
-      delivery.event.id,
-      this.layout.donePrefix(this.group),
-      String(this.windowS),
-    ];
-  }
 
   private emissionArgs(emissions: readonly CloudEvent[]): string[] {
     const out: string[] = [];
@@ -342,16 +341,39 @@ export class RedisConsumer implements Consumer {
     }
   }
 
-  commit(delivery: Delivery, emissions: readonly CloudEvent[]): Promise<CommitResult> {
-    return this.settle('commit', async () => {
-      const r = await runScript(
-        this.cmd,
-        SCRIPTS.commit,
-        [this.keyOf(delivery.stream)],
-        [...this.base(delivery), ...this.emissionArgs(emissions)],
-      );
-      return Number(r) === 1 ? 'committed' : 'duplicate';
-    });
+  private doneKey(delivery: Delivery): string {
+    return this.layout.done(this.group, delivery.event.id);
+  }
+
+  async commit(delivery: Delivery, emissions: readonly CloudEvent[]): Promise<CommitResult> {
+    const [status, total] = await this.settle(
+      'commit',
+      async () =>
+        (await runScript(
+          this.cmd,
+          SCRIPTS.commit,
+          [
+            this.keyOf(delivery.stream),
+            this.doneKey(delivery),
+            this.layout.corr(delivery.event.correlationid),
+          ],
+          [
+            this.group,
+            delivery.entryId,
+            this.windowMs,
+            this.budget,
+            this.budgetWindowMs,
+            ...this.emissionArgs(emissions),
+          ],
+        )) as [number, number],
+    );
+    if (status === 2)
+      throw overBudgetError({
+        correlationId: delivery.event.correlationid,
+        budget: this.o.correlationBudget ?? 0,
+        total: Number(total),
+      });
+    return status === 1 ? 'committed' : 'duplicate';
   }
 
   retry(delivery: Delivery, delayMs: number, _error: SerializedError): Promise<void> {
@@ -359,9 +381,10 @@ export class RedisConsumer implements Consumer {
       await runScript(
         this.cmd,
         SCRIPTS.retry,
-        [this.keyOf(delivery.stream), this.layout.retryZ(this.group)],
+        [this.keyOf(delivery.stream), this.layout.retryZ(this.group), this.doneKey(delivery)],
         [
-          ...this.base(delivery),
+          this.group,
+          delivery.entryId,
           String(Math.max(0, Math.round(delayMs))),
           String(delivery.attempt + 1),
           JSON.stringify(delivery.event),
@@ -381,9 +404,11 @@ export class RedisConsumer implements Consumer {
       await runScript(
         this.cmd,
         SCRIPTS.deadLetter,
-        [this.keyOf(delivery.stream), this.layout.dlq(this.group)],
+        [this.keyOf(delivery.stream), this.layout.dlq(this.group), this.doneKey(delivery)],
         [
-          ...this.base(delivery),
+          this.group,
+          delivery.entryId,
+          this.windowMs,
           info.reason,
           this.group,
           delivery.event.type,

@@ -248,12 +248,11 @@ class RedisStreamsTransport implements RedisTransport {
   redrive(group: string, ids?: readonly string[]): Promise<number> {
     return this.wrap('redrive', async () => {
       if (ids && !ids.length) return 0;
-      const window = String(Math.max(1, Math.ceil(this.s.dedupeWindowMs / 1000)));
       const r = await runScript(
         this.cmd,
         SCRIPTS.redrive,
         [this.keys.dlq(group), this.keys.retry(group)],
-        [this.keys.donePrefix(group), window, ...(ids ?? [])],
+        [this.keys.donePrefix(group), ...(ids ?? [])],
       );
       return Number(r);
     });
@@ -262,12 +261,11 @@ class RedisStreamsTransport implements RedisTransport {
   replay(group: string, events: readonly CloudEvent[]): Promise<number> {
     return this.wrap('replay', async () => {
       if (!events.length) return 0;
-      const window = String(Math.max(1, Math.ceil(this.s.dedupeWindowMs / 1000)));
       const r = await runScript(
         this.cmd,
         SCRIPTS.replay,
         [this.keys.retry(group)],
-        [this.keys.donePrefix(group), window, ...events.flatMap((e) => [e.id, JSON.stringify(e)])],
+        [this.keys.donePrefix(group), ...events.flatMap((e) => [e.id, JSON.stringify(e)])],
       );
       return Number(r);
     });

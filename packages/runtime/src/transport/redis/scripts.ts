@@ -1,7 +1,8 @@
 // The Lua scripts of the Redis transport. Each settles a delivery atomically (a script runs
 // like MULTI/EXEC, nothing interleaves) and, unlike MULTI, can first check the group's done
 // marker: that is what keeps a zombie consumer from appending emissions twice (decision 0002).
-// Time comes from the Redis clock (TIME) so every node buckets markers and retries alike.
+// Time comes from the Redis clock (TIME) so every node schedules retries alike; done markers
+// expire by Redis itself (PX).
 // XACK runs through pcall: after a Redis restart lost the group (NOGROUP) the entry is not
 // pending anywhere, so there is nothing to acknowledge and the rest must still happen.
 import { createHash } from 'node:crypto';
@@ -10,19 +11,6 @@ const PRELUDE = `
 local function now_ms()
   local t = redis.call('TIME')
   return tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-end
-local function done_keys(prefix, window_s)
-  local b = math.floor(now_ms() / 1000 / window_s)
-  return prefix .. b, prefix .. (b - 1)
-end
-local function is_done(prefix, window_s, id)
-  local cur, prev = done_keys(prefix, window_s)
-  return redis.call('SISMEMBER', cur, id) == 1 or redis.call('SISMEMBER', prev, id) == 1
-end
-local function mark_done(prefix, window_s, id)
-  local cur = done_keys(prefix, window_s)
-  redis.call('SADD', cur, id)
-  redis.call('EXPIRE', cur, window_s * 2 + 60)
 end
 local function ack(stream, group, entry)
   redis.pcall('XACK', stream, group, entry)
@@ -34,45 +22,61 @@ local function append(from, argv)
 end
 `;
 
+// Done markers: one key per (group, event id), set with SET NX PX (check and mark in one
+// command, expiry exact) — see keys.ts. A script that finds the marker set only acknowledges.
+
 /**
- * commit. KEYS[1] source stream. ARGV: group, entryId, eventId, donePrefix, windowS, then
- * (streamKey, eventJson) pairs. Returns 1 committed, 0 duplicate.
+ * commit. KEYS[1] source stream, KEYS[2] the input's done marker, KEYS[3] the correlation
+ * count. ARGV: group, entryId, windowMs, budget ('' = not counted), budgetWindowMs, then
+ * (streamKey, eventJson) pairs. The emissions are counted against the correlation before
+ * anything is appended; over the budget nothing is appended or acknowledged (the caller
+ * dead-letters the entry). Returns { 1 committed | 0 duplicate | 2 over budget, count }.
  */
 const COMMIT = `${PRELUDE}
-local group, entry, id, prefix, w = ARGV[1], ARGV[2], ARGV[3], ARGV[4], tonumber(ARGV[5])
-ack(KEYS[1], group, entry)
-if is_done(prefix, w, id) then return 0 end
+local group, entry = ARGV[1], ARGV[2]
+if not redis.call('SET', KEYS[2], '1', 'NX', 'PX', ARGV[3]) then
+  ack(KEYS[1], group, entry)
+  return { 0, 0 }
+end
+local n, total = (#ARGV - 5) / 2, 0
+if ARGV[4] ~= '' and n > 0 then
+  total = redis.call('INCRBY', KEYS[3], n)
+  if total == n then redis.call('PEXPIRE', KEYS[3], ARGV[5]) end
+  if total > tonumber(ARGV[4]) then
+    redis.call('DEL', KEYS[2])
+    return { 2, total }
+  end
+end
 append(6, ARGV)
-mark_done(prefix, w, id)
-return 1
+ack(KEYS[1], group, entry)
+return { 1, total }
 `;
 
 /**
- * retry. KEYS[1] source stream, KEYS[2] retry ZSET. ARGV: group, entryId, eventId, donePrefix,
- * windowS, delayMs, nextAttempt, eventJson. Returns 1 scheduled, 0 already done.
+ * retry. KEYS[1] source stream, KEYS[2] retry ZSET, KEYS[3] done marker. ARGV: group, entryId,
+ * delayMs, nextAttempt, eventJson. Returns 1 scheduled, 0 already done.
  */
 const RETRY = `${PRELUDE}
-local group, entry, id, prefix, w = ARGV[1], ARGV[2], ARGV[3], ARGV[4], tonumber(ARGV[5])
+local group, entry = ARGV[1], ARGV[2]
 ack(KEYS[1], group, entry)
-if is_done(prefix, w, id) then return 0 end
-local member = KEYS[1] .. '/' .. entry .. '/' .. ARGV[7] .. '\\n' .. ARGV[7] .. '\\n' .. ARGV[8]
-redis.call('ZADD', KEYS[2], now_ms() + tonumber(ARGV[6]), member)
+if redis.call('EXISTS', KEYS[3]) == 1 then return 0 end
+local member = KEYS[1] .. '/' .. entry .. '/' .. ARGV[4] .. '\\n' .. ARGV[4] .. '\\n' .. ARGV[5]
+redis.call('ZADD', KEYS[2], now_ms() + tonumber(ARGV[3]), member)
 return 1
 `;
 
 /**
- * deadLetter. KEYS[1] source stream, KEYS[2] dead-letter stream. ARGV: group, entryId, eventId,
- * donePrefix, windowS, reason, agent, sourceStream, attempts, errorJson, eventJson, failedAt,
- * then (streamKey, eventJson) pairs. Returns 1 dead-lettered, 0 already done.
+ * deadLetter. KEYS[1] source stream, KEYS[2] dead-letter stream, KEYS[3] done marker. ARGV:
+ * group, entryId, windowMs, reason, agent, sourceStream, attempts, errorJson, eventJson,
+ * failedAt, then (streamKey, eventJson) pairs. Returns 1 dead-lettered, 0 already done.
  */
 const DEAD_LETTER = `${PRELUDE}
-local group, entry, id, prefix, w = ARGV[1], ARGV[2], ARGV[3], ARGV[4], tonumber(ARGV[5])
+local group, entry = ARGV[1], ARGV[2]
 ack(KEYS[1], group, entry)
-if is_done(prefix, w, id) then return 0 end
-redis.call('XADD', KEYS[2], '*', 'reason', ARGV[6], 'agent', ARGV[7], 'sourceStream', ARGV[8],
-  'attempts', ARGV[9], 'error', ARGV[10], 'event', ARGV[11], 'failedAt', ARGV[12])
-append(13, ARGV)
-mark_done(prefix, w, id)
+if not redis.call('SET', KEYS[3], '1', 'NX', 'PX', ARGV[3]) then return 0 end
+redis.call('XADD', KEYS[2], '*', 'reason', ARGV[4], 'agent', ARGV[5], 'sourceStream', ARGV[6],
+  'attempts', ARGV[7], 'error', ARGV[8], 'event', ARGV[9], 'failedAt', ARGV[10])
+append(11, ARGV)
 return 1
 `;
 
@@ -140,27 +144,24 @@ return n
 
 /**
  * redrive dead letters to the group's retry stream (attempt restarts at 1) and clear their
- * done markers. KEYS[1] dlq, KEYS[2] retry stream. ARGV: donePrefix, windowS, ids… (none = all).
+ * done markers. KEYS[1] dlq, KEYS[2] retry stream. ARGV: donePrefix, ids… (none = all).
  */
-const REDRIVE = `${PRELUDE}
-local prefix, w = ARGV[1], tonumber(ARGV[2])
+const REDRIVE = `
+local prefix = ARGV[1]
 local entries = {}
-if #ARGV > 2 then
-  for i = 3, #ARGV do
+if #ARGV > 1 then
+  for i = 2, #ARGV do
     local r = redis.call('XRANGE', KEYS[1], ARGV[i], ARGV[i])
     if r[1] then entries[#entries + 1] = r[1] end
   end
 else
   entries = redis.call('XRANGE', KEYS[1], '-', '+')
 end
-local cur, prev = done_keys(prefix, w)
 for _, e in ipairs(entries) do
   local f, ev = e[2], nil
   for i = 1, #f, 2 do if f[i] == 'event' then ev = f[i + 1] end end
   if ev then
-    local id = cjson.decode(ev).id
-    redis.call('SREM', cur, id)
-    redis.call('SREM', prev, id)
+    redis.call('DEL', prefix .. cjson.decode(ev).id)
     redis.call('XADD', KEYS[2], '*', 'e', ev, 'a', '1')
   end
   redis.call('XDEL', KEYS[1], e[1])
@@ -170,16 +171,14 @@ return #entries
 
 /**
  * replay archived events to one group: clear their done markers and append them to the group's
- * retry stream as attempt 1. KEYS[1] retry stream. ARGV: donePrefix, windowS, then
- * (eventId, eventJson) pairs. Returns the number appended.
+ * retry stream as attempt 1. KEYS[1] retry stream. ARGV: donePrefix, then (eventId, eventJson)
+ * pairs. Returns the number appended.
  */
-const REPLAY = `${PRELUDE}
-local prefix, w = ARGV[1], tonumber(ARGV[2])
-local cur, prev = done_keys(prefix, w)
+const REPLAY = `
+local prefix = ARGV[1]
 local n = 0
-for i = 3, #ARGV, 2 do
-  redis.call('SREM', cur, ARGV[i])
-  redis.call('SREM', prev, ARGV[i])
+for i = 2, #ARGV, 2 do
+  redis.call('DEL', prefix .. ARGV[i])
   redis.call('XADD', KEYS[1], '*', 'e', ARGV[i + 1], 'a', '1')
   n = n + 1
 end
@@ -281,24 +280,3 @@ export const SCRIPTS = {
   trim: script('trim', TRIM),
   holdTrim: script('holdTrim', HOLD_TRIM),
 } as const;
-
-/**
- * dedupe a fetched batch: acknowledge entries whose event id the group already finished.
- * ARGV: donePrefix, windowS, then (streamKey, entryId, eventId) triples; group is ARGV[3].
- * Returns one flag per triple (1 = duplicate, acknowledged).
- */
-const DEDUPE = `${PRELUDE}
-local prefix, w, group = ARGV[1], tonumber(ARGV[2]), ARGV[3]
-local out = {}
-for i = 4, #ARGV, 3 do
-  if is_done(prefix, w, ARGV[i + 2]) then
-    ack(ARGV[i], group, ARGV[i + 1])
-    out[#out + 1] = 1
-  else
-    out[#out + 1] = 0
-  end
-end
-return out
-`;
-
-export const DEDUPE_SCRIPT = script('dedupe', DEDUPE);
