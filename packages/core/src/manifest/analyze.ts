@@ -18,22 +18,32 @@ function where(loc: SourceLocation): string {
   return `${loc.file}:${loc.line}:${loc.column}`;
 }
 
+/** Kinds that run as consumer groups named after them: their names must not meet. */
+const CONSUMER_KINDS: ReadonlySet<string> = new Set(['Agent', 'Aggregator', 'Saga']);
+
 function checkDuplicates(manifests: readonly LoadedManifest[], out: Diagnostic[]): void {
   const first = new Map<string, LoadedManifest>();
   for (const m of manifests) {
-    const key = `${m.manifest.kind}\u0000${m.manifest.metadata.name}`;
+    const { kind } = m.manifest;
+    const scope = CONSUMER_KINDS.has(kind) ? 'consumer' : kind;
+    const key = `${scope}\u0000${m.manifest.metadata.name}`;
     const prior = first.get(key);
     if (prior === undefined) {
       first.set(key, m);
       continue;
     }
     const priorAt = at(prior, ['metadata', 'name']);
+    const clash = prior.manifest.kind !== kind;
     out.push({
       severity: 'error',
       code: DiagnosticCode.DuplicateName,
-      message: `duplicate ${m.manifest.kind} name '${m.manifest.metadata.name}': also defined at ${where(priorAt.location)}`,
+      message: clash
+        ? `${kind} name '${m.manifest.metadata.name}' is taken by the ${prior.manifest.kind} defined at ${where(priorAt.location)}: both would read through one consumer group`
+        : `duplicate ${kind} name '${m.manifest.metadata.name}': also defined at ${where(priorAt.location)}`,
       ...at(m, ['metadata', 'name']),
-      hint: 'names must be unique within a kind; rename or remove one',
+      hint: clash
+        ? 'Agents, Aggregators and Sagas share one namespace; rename one'
+        : 'names must be unique within a kind; rename or remove one',
     });
   }
 }

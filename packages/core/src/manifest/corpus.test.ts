@@ -136,6 +136,18 @@ const CASES: Case[] = [
     expect: [['error', 'out-of-range', '6:35', 'spec.quorum.count', /must be <= 2/]],
   },
   {
+    file: 'consumer-name-clash.yaml',
+    expect: [
+      [
+        'error',
+        'duplicate-name',
+        '16:19',
+        'metadata.name',
+        /Aggregator name 'review' is taken by the Agent defined at .*consumer-name-clash\.yaml:8:19: both would read/,
+      ],
+    ],
+  },
+  {
     file: 'duplicate-name.yaml',
     expect: [
       [
