@@ -10,6 +10,7 @@ import {
 } from './event.js';
 import type { CloudEvent } from './event.js';
 import { deterministicId, isUuid } from './ids.js';
+import { TroupeError } from '../errors/troupe-error.js';
 
 const T0 = Date.UTC(2030, 5, 1, 12, 0, 0, 250);
 const now = (): number => T0;
@@ -217,5 +218,19 @@ describe('parseEvent', () => {
 
   it('says when the text is not JSON', () => {
     expect(() => parseEvent('{nope')).toThrow(/^invalid event envelope: not JSON \(/);
+  });
+
+  it('throws a typed, non-retryable EVENT_INVALID listing the problems', () => {
+    let caught: unknown;
+    try {
+      parseEvent(JSON.stringify({ specversion: '1.0', hops: 0, data: 1 }));
+    } catch (err) {
+      caught = err;
+    }
+    expect(caught).toBeInstanceOf(TroupeError);
+    expect(caught).toMatchObject({ code: 'EVENT_INVALID', retryable: false });
+    const { problems } = (caught as TroupeError).data as { problems: string[] };
+    expect(problems.length).toBeGreaterThan(1);
+    expect(problems[0]).toBe('id must be a non-empty string');
   });
 });

@@ -1,6 +1,8 @@
 // The event envelope: CloudEvents 1.0 in JSON structured mode, with the Troupe extensions
 // `correlationid`, `causationid`, `hops` and `traceparent` (DESIGN.md §2). Every transport,
 // the archive and every surface move this shape and nothing else.
+import { ErrorCode } from '../errors/codes.js';
+import { TroupeError } from '../errors/troupe-error.js';
 import { deterministicHex, deterministicId, randomHex, uuidv7 } from './ids.js';
 
 /** A CloudEvents 1.0 event as Troupe moves it. `data` is any JSON value. */
@@ -134,15 +136,22 @@ export function envelopeProblems(value: unknown): string[] {
  * Parse an envelope from JSON text; throws a plain Error naming the problems. A missing
  * `datacontenttype` (optional in CloudEvents) is filled in as `application/json`.
  */
+function invalidEnvelope(problems: string[]): TroupeError {
+  return new TroupeError(ErrorCode.EventInvalid, `invalid event envelope: ${problems.join('; ')}`, {
+    data: { problems },
+    retryable: false,
+  });
+}
+
 export function parseEvent(json: string): CloudEvent {
   let value: unknown;
   try {
     value = JSON.parse(json);
   } catch (e) {
-    throw new Error(`invalid event envelope: not JSON (${(e as Error).message})`);
+    throw invalidEnvelope([`not JSON (${(e as Error).message})`]);
   }
   const problems = envelopeProblems(value);
-  if (problems.length) throw new Error(`invalid event envelope: ${problems.join('; ')}`);
+  if (problems.length) throw invalidEnvelope(problems);
   const event = value as CloudEvent;
   return event.datacontenttype === undefined
     ? { ...event, datacontenttype: 'application/json' }

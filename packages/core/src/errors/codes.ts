@@ -17,6 +17,8 @@ export const ErrorCode = {
   HandlerLoad: 'HANDLER_LOAD',
   /** An event payload failed its EventType schema. data: { type, errors: string[] }. */
   SchemaInvalid: 'SCHEMA_INVALID',
+  /** Text that should hold a CloudEvents envelope does not: not JSON, or required fields missing or mistyped. Not retryable. data: { problems: string[] }. */
+  EventInvalid: 'EVENT_INVALID',
   /** An event exceeded the agent's maxHops. data: { hops, maxHops }. */
   HopLimit: 'HOP_LIMIT',
   /** A correlation exceeded its event budget. data: { correlationId, budget }. */
