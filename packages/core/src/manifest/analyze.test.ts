@@ -38,6 +38,8 @@ describe('analyzeManifests', () => {
 
   it('treats troupe.* types as emitted by the runtime and as entry points', () => {
     expect(codes(docs(agent('watch', ['troupe.breaker.opened'])))).toEqual([]);
+    // troupe.deadlettered (decision 0008): an alerting agent is not a dead subscription.
+    expect(codes(docs(agent('alert', ['troupe.deadlettered'])))).toEqual([]);
   });
 
   it('allows a cycle when every agent on it sets allowCycles', () => {

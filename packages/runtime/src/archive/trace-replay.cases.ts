@@ -85,17 +85,23 @@ export function traceReplayCases(name: string, makeTransport: () => Promise<Tran
         trace = await rt.trace(corr);
         return find(trace, 'End')?.handledBy.length === 1;
       });
-      expect(trace.eventCount).toBe(3);
+      // Start, Mid, End, and the troupe.deadlettered announcing the auditor's dead letter.
+      expect(trace.eventCount).toBe(4);
       expect(trace.roots.map((r) => r.type)).toEqual(['Start']);
       const start = trace.roots[0]!;
       const mid = find(trace, 'Mid');
       const end = find(trace, 'End');
+      const announced = find(trace, 'troupe.deadlettered');
       expect(start.children.map((c) => c.id)).toEqual([mid.id]);
-      expect(mid.children.map((c) => c.id)).toEqual([end.id]);
-      expect(trace.edges).toEqual([
-        { from: start.id, to: mid.id },
-        { from: mid.id, to: end.id },
-      ]);
+      expect(mid.children.map((c) => c.id).sort()).toEqual([end.id, announced.id].sort());
+      expect(trace.edges).toEqual(
+        expect.arrayContaining([
+          { from: start.id, to: mid.id },
+          { from: mid.id, to: end.id },
+          { from: mid.id, to: announced.id },
+        ]),
+      );
+      expect(trace.edges).toHaveLength(3);
       expect([start.hops, mid.hops, end.hops]).toEqual([0, 1, 2]);
       expect(start.handledBy.map((h) => [h.agent, h.outcome])).toEqual([['intake', 'committed']]);
       const worker = mid.handledBy.find((h) => h.agent === 'worker')!;
@@ -119,7 +125,7 @@ export function traceReplayCases(name: string, makeTransport: () => Promise<Tran
       expect(end.handledBy.map((h) => h.agent)).toEqual(['closer']);
 
       const text = renderTraceTree(trace);
-      expect(text).toContain(`trace ${corr}: 3 events, 1 dead letters`);
+      expect(text).toContain(`trace ${corr}: 4 events, 1 dead letters`);
       expect(text).toMatch(/^Start {2}\S+ {2}from troupe:\/\/external/m);
       expect(text).toMatch(/├─ ↻ worker: #1 retried.*HANDLER_FAILED.* → #2 committed/);
       expect(text).toMatch(/✗ auditor: #1 dead-lettered.*reason non-retryable/);
@@ -132,7 +138,7 @@ export function traceReplayCases(name: string, makeTransport: () => Promise<Tran
       const r = await rt.replay({ agent: 'worker', correlationId: corr, dryRun: true });
       expect(r.dryRun).toBe(true);
       expect(r.events.map((e) => e.type)).toEqual(['Mid']);
-      expect(r.skipped.map((e) => e.type).sort()).toEqual(['End', 'Start']);
+      expect(r.skipped.map((e) => e.type).sort()).toEqual(['End', 'Start', 'troupe.deadlettered']);
       await new Promise((res) => setTimeout(res, 300));
       expect(status('worker').consumed).toBe(before);
     });
@@ -151,7 +157,7 @@ export function traceReplayCases(name: string, makeTransport: () => Promise<Tran
       for (const other of ['intake', 'auditor', 'closer'])
         expect(status(other).consumed).toBe(before[other]);
       const trace = await rt.trace(corr);
-      expect(trace.eventCount).toBe(3);
+      expect(trace.eventCount).toBe(4);
       const attempts = find(trace, 'Mid').handledBy.find((h) => h.agent === 'worker')!.attempts;
       expect(attempts.map((a) => [a.attempt, a.settlement])).toEqual([
         [1, 'retried'],

@@ -12,6 +12,8 @@ import { describe, expect, it } from 'vitest';
 import type { Consumer, DeadLetterInfo, Delivery } from '../transport/contract.js';
 import { overBudgetError } from '../transport/over-budget.js';
 import { createCommitter, deriveEmissions, undeclaredTypes } from './committer.js';
+import { checkHops } from './hop-guard.js';
+import type { DeadLetteredData } from './system-events.js';
 
 /** A consumer recording settlements; commits count emissions and refuse past `budget`. */
 function fakeConsumer(budget: number) {
@@ -123,7 +125,10 @@ describe('committer', () => {
     expect(r).toMatchObject({ settlement: 'dead-lettered', handlerOk: true });
     expect(calls.map((c) => c.op)).toEqual(['deadLetter']);
     expect(calls[0]!.info!.reason).toBe('budget');
-    expect(calls[0]!.emissions!.map((e) => e.type)).toEqual(['troupe.budget.exceeded']);
+    expect(calls[0]!.emissions!.map((e) => e.type)).toEqual([
+      'troupe.budget.exceeded',
+      'troupe.deadlettered',
+    ]);
   });
 
   it('passes a commit failure that is not the budget through (the entry stays pending)', async () => {
@@ -170,5 +175,77 @@ describe('committer', () => {
     expect(await committer.skip(delivery)).toEqual({ settlement: 'filtered', handlerOk: true });
     expect(calls[0]).toMatchObject({ op: 'commit', emissions: [] });
     expect(deriveEmissions(delivery.event, 'a', [])).toEqual([]);
+  });
+
+  describe('troupe.deadlettered', () => {
+    it('is appended with every dead letter: same correlation, caused by the event, hops + 1', async () => {
+      const { committer, calls, delivery } = setup();
+      const event = { ...delivery.event, hops: 3 };
+      const nr = serializeError(new NonRetryableError('bad input'));
+      await committer.fail({ ...delivery, event }, nr);
+      expect(calls).toHaveLength(1);
+      const [announced, ...rest] = calls[0]!.emissions!;
+      expect(rest).toEqual([]);
+      expect(announced).toMatchObject({
+        type: 'troupe.deadlettered',
+        source: 'troupe://node/n1',
+        correlationid: event.correlationid,
+        causationid: event.id,
+        hops: 4,
+      });
+      const data: DeadLetteredData = {
+        agent: 'tok',
+        eventId: event.id,
+        type: 'In',
+        reason: 'non-retryable',
+        attempts: 1,
+        error: { code: nr.code, message: 'bad input' },
+        emits: ['A', 'B'],
+      };
+      expect(announced!.data).toEqual(data);
+    });
+
+    it('has an id derived from the delivery: the same on a repeat, new for another entry', async () => {
+      const { committer, calls, delivery } = setup();
+      const boom = serializeError(new Error('boom'));
+      await committer.fail({ ...delivery, attempt: 2 }, boom);
+      await committer.fail({ ...delivery, attempt: 2 }, boom);
+      await committer.fail({ ...delivery, entryId: '9-0', attempt: 2 }, boom);
+      const ids = calls.map((c) => c.emissions![0]!.id);
+      expect(ids[0]).toBe(ids[1]);
+      expect(ids[2]).not.toBe(ids[0]);
+      expect(calls[0]!.emissions![0]!.data).toMatchObject({
+        reason: 'retries-exhausted',
+        attempts: 2,
+      });
+    });
+
+    it('follows the system event of a guard (hop limit) and of an undeclared emission', async () => {
+      const { committer, calls, delivery } = setup();
+      const event = { ...delivery.event, hops: 40 };
+      const rejection = checkHops(event, 'tok', 32, 'n1')!;
+      await committer.reject({ ...delivery, event }, rejection, 0);
+      expect(calls[0]!.emissions!.map((e) => e.type)).toEqual([
+        'troupe.loop.detected',
+        'troupe.deadlettered',
+      ]);
+      expect(calls[0]!.emissions![1]).toMatchObject({
+        hops: 41,
+        data: { reason: 'hop-limit', attempts: 0, error: { code: ErrorCode.HopLimit } },
+      });
+      await committer.succeed(delivery, [{ type: 'Nope', data: 1 }]);
+      expect(calls[1]!.emissions!.map((e) => e.type)).toEqual(['troupe.deadlettered']);
+      expect(calls[1]!.emissions![0]!.data).toMatchObject({ reason: 'undeclared-emission' });
+    });
+
+    it('is not announced when the dead-lettered event is itself a troupe.deadlettered (no storm)', async () => {
+      const { committer, calls, delivery } = setup();
+      const nr = serializeError(new NonRetryableError('alerting is down'));
+      await committer.fail(delivery, nr);
+      const announced = calls[0]!.emissions![0]!;
+      // An alerting agent subscribed to it fails in turn: its dead letter announces nothing.
+      await committer.fail({ ...delivery, event: announced, stream: announced.type }, nr);
+      expect(calls[1]).toMatchObject({ op: 'deadLetter', emissions: [] });
+    });
   });
 });

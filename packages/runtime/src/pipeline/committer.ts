@@ -2,7 +2,8 @@
 // derived with deterministic ids, then commit-with-ack, counted against the correlation budget
 // by the transport in the same step; over it, the `budget` dead letter), failure (retry after a
 // delay or dead-letter), rejection by a guard (dead-letter at once) and filtered (commit with no
-// emissions). The transport makes each settlement atomic.
+// emissions). The transport makes each settlement atomic. Every dead letter carries a
+// `troupe.deadlettered` system event in the same atomic step (aggregators rule types out by it).
 import {
   ErrorCode,
   TroupeError,
@@ -12,12 +13,18 @@ import {
   type RetryPolicy,
   type SerializedError,
 } from '@troupe/core';
-import type { Consumer, DeadLetterReason, Delivery } from '../transport/contract.js';
+import type {
+  Consumer,
+  DeadLetterInfo,
+  DeadLetterReason,
+  Delivery,
+} from '../transport/contract.js';
 import { overBudgetOf } from '../transport/over-budget.js';
 import type { Emission } from '../workers/contract.js';
 import { budgetRejection } from './budget.js';
 import type { Rejection } from './rejection.js';
 import { decideFailure } from './retry-decision.js';
+import { deadLetteredEvent } from './system-events.js';
 
 /** How a delivery ended on this attempt. */
 export type Settlement = 'committed' | 'duplicate' | 'filtered' | 'retried' | 'dead-lettered';
@@ -77,6 +84,15 @@ export function deriveEmissions(
 }
 
 export function createCommitter(o: CommitterOptions): Committer {
+  /** Dead-letter with `emissions` plus the `troupe.deadlettered` announcement, atomically. */
+  const deadLetter = (
+    delivery: Delivery,
+    info: DeadLetterInfo,
+    emissions: readonly CloudEvent[] = [],
+  ): Promise<void> => {
+    const announced = deadLetteredEvent(delivery, o.agent, info, o.emits, o.nodeId, o.now);
+    return o.consumer.deadLetter(delivery, info, announced ? [...emissions, announced] : emissions);
+  };
   const committer: Committer = {
     async succeed(delivery, emissions) {
       const undeclared = undeclaredTypes(emissions, o.emits);
@@ -88,7 +104,7 @@ export function createCommitter(o: CommitterOptions): Committer {
             { data: { type: undeclared[0], declared: [...o.emits] }, retryable: false },
           ),
         );
-        await o.consumer.deadLetter(delivery, {
+        await deadLetter(delivery, {
           reason: 'undeclared-emission',
           attempts: delivery.attempt,
           error,
@@ -122,7 +138,7 @@ export function createCommitter(o: CommitterOptions): Committer {
         await o.consumer.retry(delivery, decision.delayMs, error);
         return { settlement: 'retried', handlerOk: false, error };
       }
-      await o.consumer.deadLetter(delivery, {
+      await deadLetter(delivery, {
         reason: decision.reason,
         attempts: delivery.attempt,
         error,
@@ -136,7 +152,7 @@ export function createCommitter(o: CommitterOptions): Committer {
     },
 
     async reject(delivery, rejection, attempts) {
-      await o.consumer.deadLetter(
+      await deadLetter(
         delivery,
         { reason: rejection.reason, attempts, error: rejection.error },
         rejection.emissions ?? [],
