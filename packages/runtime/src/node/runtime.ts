@@ -33,6 +33,7 @@ import {
   type ResolvedAgent,
 } from '../pipeline/options.js';
 import { SchemaRegistry } from '../pipeline/schema-guard.js';
+import { startSystemEventSink, type SystemEventSink } from '../pipeline/system-event-sink.js';
 import type { Transport } from '../transport/contract.js';
 import {
   CapabilityRegistry,
@@ -165,6 +166,8 @@ export function createRuntime(input: CreateRuntimeInput): Runtime {
   let applying: Promise<unknown> = Promise.resolve();
   let closed = false;
   let applied: readonly LoadedManifest[] = [];
+  // Durable transports only: keeps unconsumed system-event streams trimmable (decision 0008).
+  let sink: Promise<SystemEventSink> | undefined;
   const appliedListeners = new Set<
     (manifests: readonly LoadedManifest[], plan: ApplyResult) => void
   >();
@@ -226,6 +229,18 @@ export function createRuntime(input: CreateRuntimeInput): Runtime {
       ),
     );
     capabilities.update(manifests);
+    if (transport.features.durable)
+      sink ??= startSystemEventSink({
+        transport,
+        nodeId,
+        visibilityTimeoutMs: pipeline.visibilityTimeoutMs,
+        fetchBlockMs: pipeline.fetchBlockMs,
+        log,
+      }).catch((err: unknown) => {
+        sink = undefined; // the next apply tries again
+        throw err;
+      });
+    await sink;
     // Aggregators and Sagas: validated as a whole before any of them changes.
     await coordinators.apply(manifests);
     const running = new Map([...runners].map(([name, e]) => [name, e.fingerprint]));
@@ -355,6 +370,7 @@ export function createRuntime(input: CreateRuntimeInput): Runtime {
         [...runners.keys()].map((name) => stopRunner(name, Math.max(0, deadline - Date.now()))),
       );
       await coordinators.close();
+      await (await sink?.catch(() => undefined))?.stop();
       await pool.close(Math.max(0, deadline - Date.now()));
       await transport.close();
       await archive?.close();
