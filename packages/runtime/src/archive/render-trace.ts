@@ -78,7 +78,10 @@ function summarize(state: unknown): string {
     const arrived = Object.keys(s.results as object);
     const emitted = s.emitted as { complete: boolean; by: string } | undefined;
     const late = (s.late as unknown[] | undefined)?.length ?? 0;
-    return `arrived [${arrived.join(', ')}], ${emitted ? `emitted by ${emitted.by} (complete: ${emitted.complete})` : 'waiting'}${late ? `, ${late} late` : ''}`;
+    // Types ruled out by their producers' dead letters (decision 0008).
+    const out = (s.ruledOut as { type: string; agent: string; reason: string }[] | undefined) ?? [];
+    const ruled = out.map((r) => `${r.type} (${r.agent}: ${r.reason})`).join(', ');
+    return `arrived [${arrived.join(', ')}]${ruled ? `, ruled out [${ruled}]` : ''}, ${emitted ? `emitted by ${emitted.by} (complete: ${emitted.complete})` : 'waiting'}${late ? `, ${late} late` : ''}`;
   }
   if ('status' in s) {
     const completed = (s.completed as string[] | undefined) ?? [];

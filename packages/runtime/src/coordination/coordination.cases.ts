@@ -115,6 +115,7 @@ export function coordinationCases(name: string, makeEnv: () => Promise<Coordinat
           R2: { from: 'R2', input: { q: 1 } },
           R3: { from: 'R3', input: { q: 1 } },
         },
+        failed: [],
       });
       expect(result.correlationid).toBe(request.correlationid);
       await until('the late R4 recorded', async () => {

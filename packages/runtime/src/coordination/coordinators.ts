@@ -2,10 +2,11 @@
 // into running coordinator runners (new ones start, changed ones restart, removed ones stop,
 // like agents), and answers "what state do the coordinators hold for this correlation" for
 // traces. Options with their defaults live here too.
-import { ErrorCode, TroupeError, type LoadedManifest, type Logger } from '@troupe/core';
+import { ErrorCode, TroupeError, buildGraph, type LoadedManifest, type Logger } from '@troupe/core';
 import type { OutcomeListener } from '../pipeline/outcome-hook.js';
 import type { Transport } from '../transport/contract.js';
-import { aggregatorLogic } from './aggregator.js';
+import { aggregatorLogic, type Producers } from './aggregator.js';
+import { producersFor } from './aggregator-ruling.js';
 import { CoordinatorRunner, type CoordinatorLogic } from './coordinator-runner.js';
 import { createMemoryCoordinationStore } from './memory-store.js';
 import { sagaLogic } from './saga.js';
@@ -106,18 +107,24 @@ export class Coordinators {
   async apply(manifests: readonly LoadedManifest[]): Promise<CoordinatorsPlan> {
     // Build every logic first: an invalid quorum changes nothing.
     const desired = new Map<string, { logic: CoordinatorLogic<unknown>; fingerprint: string }>();
+    const allProducers = producersOf(manifests);
     for (const { manifest } of manifests) {
       if (manifest.kind !== 'Aggregator' && manifest.kind !== 'Saga') continue;
       const name = manifest.metadata.name;
+      // An aggregator rules types out by their producers: a change of producers restarts it.
+      const producers =
+        manifest.kind === 'Aggregator'
+          ? Object.fromEntries(manifest.spec.collect.map((t) => [t, producersFor(allProducers, t)]))
+          : undefined;
       const logic = (
         manifest.kind === 'Aggregator'
-          ? aggregatorLogic(manifest, { retentionMs: this.#retentionMs })
+          ? aggregatorLogic(manifest, { retentionMs: this.#retentionMs, producers })
           : sagaLogic(manifest, { retentionMs: this.#retentionMs })
       ) as CoordinatorLogic<unknown>;
       if (desired.has(name)) throw duplicate(name);
       desired.set(name, {
         logic,
-        fingerprint: JSON.stringify({ kind: manifest.kind, spec: manifest.spec }),
+        fingerprint: JSON.stringify({ kind: manifest.kind, spec: manifest.spec, producers }),
       });
     }
     if (
@@ -200,6 +207,23 @@ export class Coordinators {
     await Promise.all([...this.#running.keys()].map((n) => this.#stop(n)));
     await this.store.close();
   }
+}
+
+/**
+ * Who produces each event type in `manifests`: the participant ids of core's choreography graph
+ * (`agent/<name>`, `saga/<name>`, …), plus `external` for an entry type (published from outside).
+ */
+export function producersOf(manifests: readonly LoadedManifest[]): Producers {
+  const graph = buildGraph(manifests);
+  const out = new Map<string, string[]>();
+  const add = (type: string, who: string): void => {
+    const list = out.get(type) ?? [];
+    if (!list.includes(who)) list.push(who);
+    out.set(type, list);
+  };
+  for (const e of graph.edges) if (e.direction === 'emits') add(e.eventType, e.participant);
+  for (const t of graph.eventTypes) if (t.entry) add(t.name, 'external');
+  return Object.fromEntries(out);
 }
 
 function duplicate(name: string): TroupeError {
