@@ -1,10 +1,11 @@
 // The Redis key layout of the Redis Streams transport. Everything lives under one namespace
 // (default `troupe`) so several systems and test runs share one Redis:
 //
-//   <ns>:ev:<type>            stream, one per event type; field `e` = the CloudEvent JSON
+//   <ns>:ev:<type>            stream, one per event type; field `e` = the CloudEvent JSON, `i` =
+//                             its id (optional: lets the READ script dedupe without decoding);
 //                             consumer groups on it are named by the agent; one consumer per node
 //   <ns>:retry:<group>        stream private to one group: due retries and redriven dead letters;
-//                             fields `e` (event JSON), `a` (attempt of the next delivery)
+//                             fields `e` (event JSON), `a` (attempt of the next delivery), `i`
 //   <ns>:retryz:<group>       ZSET of scheduled retries, score = due time (ms, Redis clock);
 //                             member = `<nonce>\n<attempt>\n<event JSON>`
 //   <ns>:dlq:<group>          dead-letter stream; fields DEAD_LETTER_FIELDS (error/event as JSON)

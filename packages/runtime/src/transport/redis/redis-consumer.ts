@@ -1,13 +1,13 @@
 // A member of a consumer group on Redis Streams. One XREADGROUP over all of the group's
-// streams and its retry stream per read, on a dedicated blocking connection whose timeout
-// exceeds the block time. Sources per fetch: own pending entries after a restart (ID 0),
-// entries reclaimed from dead consumers (XAUTOCLAIM, throttled), due retries (promoted by a
-// script), new entries. Settling is one Lua script each (scripts.ts).
-import { ErrorCode, TroupeError, type CloudEvent, type SerializedError } from '@troupe/core';
+// streams and its retry stream per read: first without blocking inside the READ script, which
+// also drops entries the group already finished (one round trip when entries are waiting);
+// when none are, on a dedicated blocking connection. Sources per fetch: own pending entries
+// after a restart (ID 0), entries reclaimed from dead consumers (XAUTOCLAIM, throttled), due
+// retries (promoted by a script), new entries. Settling is one Lua script each (redis-settle.ts).
+import type { CloudEvent, SerializedError } from '@troupe/core';
 import type { CommitResult, Consumer, DeadLetterInfo, Delivery } from '../contract.js';
 import type { ResolvedConsumerOptions } from '../consumer-options.js';
 import { runScript, type RedisConnection } from './connection.js';
-import { overBudgetError } from '../over-budget.js';
 import type { KeyLayout } from './keys.js';
 import {
   deliveriesOf,
@@ -20,6 +20,7 @@ import {
 } from './replies.js';
 import { SCRIPTS } from './scripts.js';
 import type { ResolvedRedisOptions } from './redis-options.js';
+import { Settler } from './redis-settle.js';
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
@@ -30,10 +31,7 @@ export class RedisConsumer implements Consumer {
   private readonly retryKey: string;
   /** Event stream keys, then the retry stream key (the read order of one XREADGROUP). */
   private readonly keys: string[];
-  /** Dedupe window and budget (script arguments, fixed per consumer). */
-  private readonly windowMs: string;
-  private readonly budget: string;
-  private readonly budgetWindowMs: string;
+  private readonly settler: Settler;
   private recovering = true;
   private readonly history = new Map<string, string>();
   private nextReclaimAt = 0;
@@ -42,6 +40,8 @@ export class RedisConsumer implements Consumer {
   private failures = 0;
   /** Entries read beyond `max` by a multi-stream read, handed out by the next fetch. */
   private readonly overflow: Delivery[] = [];
+  /** Deliveries the READ script already checked against the done markers. */
+  private readonly checked = new WeakSet<Delivery>();
 
   constructor(
     private readonly cmd: RedisConnection,
@@ -55,9 +55,7 @@ export class RedisConsumer implements Consumer {
     this.retryName = `retry:${o.group}`;
     this.retryKey = layout.retry(o.group);
     this.keys = [...o.types.map((t) => layout.stream(t)), this.retryKey];
-    this.windowMs = String(Math.max(1, Math.ceil(settings.dedupeWindowMs)));
-    this.budget = o.correlationBudget === undefined ? '' : String(o.correlationBudget);
-    this.budgetWindowMs = String(Math.max(1, Math.ceil(settings.budgetWindowMs)));
+    this.settler = new Settler(cmd, layout, o, settings);
     for (const k of this.keys) this.history.set(k, '0');
   }
 
@@ -259,16 +257,36 @@ export class RedisConsumer implements Consumer {
     this.nextPromoteAt = Date.now() + (wait >= 0 ? Math.min(wait + 1, poll) : poll);
   }
 
+  /**
+   * New entries: first without blocking, deduped in the same script (one round trip when
+   * entries are waiting, the saturated case); when there are none, a blocking read.
+   */
   private async readNew(max: number, blockMs: number): Promise<Delivery[]> {
+    const ready = await runScript(this.cmd, SCRIPTS.read, this.keys, [
+      this.group,
+      this.name,
+      String(max),
+      this.layout.donePrefix(this.group),
+    ]);
+    if (ready) {
+      const [raw, flags] = ready as [unknown, number[]];
+      const out: Delivery[] = [];
+      let i = 0;
+      for (const { key, entries } of streamsOf(raw))
+        for (const e of entries) {
+          const d = flags[i++] === 1 ? undefined : this.toDelivery(key, e, 1);
+          if (!d) continue;
+          this.checked.add(d);
+          out.push(d);
+        }
+      return out;
+    }
+    if (blockMs <= 0) return [];
     const args = ['XREADGROUP', 'GROUP', this.group, this.name, 'COUNT', String(max)];
-    if (blockMs > 0) args.push('BLOCK', String(blockMs));
-    args.push('STREAMS', ...this.keys, ...this.keys.map(() => '>'));
-    const raw =
-      blockMs > 0
-        ? await this.blocking.sendCommand(args, {
-            timeout: blockMs + this.settings.blockTimeoutMarginMs,
-          })
-        : await this.cmd.sendCommand(args);
+    args.push('BLOCK', String(blockMs), 'STREAMS', ...this.keys, ...this.keys.map(() => '>'));
+    const raw = await this.blocking.sendCommand(args, {
+      timeout: blockMs + this.settings.blockTimeoutMarginMs,
+    });
     const out: Delivery[] = [];
     for (const { key, entries } of streamsOf(raw)) {
       for (const e of entries) {
@@ -293,106 +311,46 @@ export class RedisConsumer implements Consumer {
   }
 
   /**
-   * Drop (and acknowledge) deliveries whose event id this group already finished: one MGET of
-   * their done markers per batch; duplicates (rare) are acknowledged together.
+   * Drop (and acknowledge) deliveries whose event id this group already finished. Those the
+   * READ script did not check (blocking reads, own history, reclaimed) cost one MGET of their
+   * done markers per batch; duplicates (rare) are acknowledged together.
    */
   private async dedupe(batch: Delivery[]): Promise<Delivery[]> {
     if (!batch.length) return batch;
-    const marks = (await this.cmd.sendCommand([
-      'MGET',
-      ...batch.map((d) => this.layout.done(this.group, d.event.id)),
-    ])) as (string | null)[];
+    const unchecked = batch.filter((d) => !this.checked.has(d));
+    const marks = unchecked.length
+      ? ((await this.cmd.sendCommand([
+          'MGET',
+          ...unchecked.map((d) => this.layout.done(this.group, d.event.id)),
+        ])) as (string | null)[])
+      : [];
+    const done = new Set(unchecked.filter((_, i) => marks[i] !== null));
     const seen = new Set<string>();
     const out: Delivery[] = [];
     const acks: Promise<unknown>[] = [];
-    batch.forEach((d, i) => {
+    for (const d of batch) {
       // A done event, or the same event twice in one batch (the first copy's lifecycle covers it).
-      if (marks[i] !== null || seen.has(d.event.id)) {
+      if (done.has(d) || seen.has(d.event.id)) {
         acks.push(this.cmd.sendCommand(['XACK', this.keyOf(d.stream), this.group, d.entryId]));
-        return;
+        continue;
       }
       seen.add(d.event.id);
       out.push(d);
-    });
+    }
     await Promise.all(acks);
     return out;
   }
 
-  // ---- settle -----------------------------------------------------------------------------
+  // ---- settle (scripts in redis-settle.ts) ----------------------------------------------
 
-  private emissionArgs(emissions: readonly CloudEvent[]): string[] {
-    const out: string[] = [];
-    for (const e of emissions) out.push(this.layout.stream(e.type), JSON.stringify(e));
-    return out;
+  commit(delivery: Delivery, emissions: readonly CloudEvent[]): Promise<CommitResult> {
+    return this.settler.commit(this.keyOf(delivery.stream), delivery, emissions);
   }
 
-  private async settle<T>(op: string, fn: () => Promise<T>): Promise<T> {
-    try {
-      return await fn();
-    } catch (err) {
-      throw new TroupeError(
-        ErrorCode.TransportUnavailable,
-        `redis transport: ${op} failed: ${errorMessage(err)}`,
-        {
-          cause: err,
-          data: { op, group: this.group },
-        },
-      );
-    }
-  }
-
-  private doneKey(delivery: Delivery): string {
-    return this.layout.done(this.group, delivery.event.id);
-  }
-
-  async commit(delivery: Delivery, emissions: readonly CloudEvent[]): Promise<CommitResult> {
-    const [status, total] = await this.settle(
-      'commit',
-      async () =>
-        (await runScript(
-          this.cmd,
-          SCRIPTS.commit,
-          [
-            this.keyOf(delivery.stream),
-            this.doneKey(delivery),
-            this.layout.corr(delivery.event.correlationid),
-          ],
-          [
-            this.group,
-            delivery.entryId,
-            this.windowMs,
-            this.budget,
-            this.budgetWindowMs,
-            ...this.emissionArgs(emissions),
-          ],
-        )) as [number, number],
-    );
-    if (status === 2)
-      throw overBudgetError({
-        correlationId: delivery.event.correlationid,
-        budget: this.o.correlationBudget ?? 0,
-        total: Number(total),
-      });
-    return status === 1 ? 'committed' : 'duplicate';
-  }
-
-  retry(delivery: Delivery, delayMs: number, _error: SerializedError): Promise<void> {
-    return this.settle('retry', async () => {
-      await runScript(
-        this.cmd,
-        SCRIPTS.retry,
-        [this.keyOf(delivery.stream), this.layout.retryZ(this.group), this.doneKey(delivery)],
-        [
-          this.group,
-          delivery.entryId,
-          String(Math.max(0, Math.round(delayMs))),
-          String(delivery.attempt + 1),
-          JSON.stringify(delivery.event),
-        ],
-      );
-      // Our own retry: wake the promoter no later than its due time.
-      this.nextPromoteAt = Math.min(this.nextPromoteAt, Date.now() + Math.max(0, delayMs));
-    });
+  async retry(delivery: Delivery, delayMs: number, _error: SerializedError): Promise<void> {
+    await this.settler.retry(this.keyOf(delivery.stream), delivery, delayMs);
+    // Our own retry: wake the promoter no later than its due time.
+    this.nextPromoteAt = Math.min(this.nextPromoteAt, Date.now() + Math.max(0, delayMs));
   }
 
   deadLetter(
@@ -400,26 +358,7 @@ export class RedisConsumer implements Consumer {
     info: DeadLetterInfo,
     emissions: readonly CloudEvent[] = [],
   ): Promise<void> {
-    return this.settle('deadLetter', async () => {
-      await runScript(
-        this.cmd,
-        SCRIPTS.deadLetter,
-        [this.keyOf(delivery.stream), this.layout.dlq(this.group), this.doneKey(delivery)],
-        [
-          this.group,
-          delivery.entryId,
-          this.windowMs,
-          info.reason,
-          this.group,
-          delivery.event.type,
-          String(info.attempts),
-          info.error ? JSON.stringify(info.error) : '',
-          JSON.stringify(delivery.event),
-          new Date().toISOString(),
-          ...this.emissionArgs(emissions),
-        ],
-      );
-    });
+    return this.settler.deadLetter(this.keyOf(delivery.stream), delivery, info, emissions);
   }
 
   heartbeat(deliveries: readonly Delivery[]): Promise<void> {
@@ -431,7 +370,7 @@ export class RedisConsumer implements Consumer {
       if (ids) ids.push(d.entryId);
       else byKey.set(key, [d.entryId]);
     }
-    return this.settle('heartbeat', async () => {
+    return this.settler.guard('heartbeat', async () => {
       await Promise.all(
         [...byKey].map(([key, ids]) =>
           runScript(this.cmd, SCRIPTS.heartbeat, [key], [this.group, this.name, ...ids]),

@@ -112,6 +112,27 @@ describeWithRedis('redis transport specifics', () => {
     }
   });
 
+  it('fetch-time dedupe finds entries without the id field (other producers) by their JSON', async () => {
+    const c = await consumerOf(t, 'g');
+    const e1 = createEvent({ type: A, data: { n: 1 } });
+    const e2 = createEvent({ type: A, data: { n: 2 } });
+    await t.publish([e1]);
+    const [d] = await collect(c, 1);
+    expect(await c.commit(d!, [])).toBe('committed');
+    const redis = await connectRedis(url);
+    try {
+      for (const e of [e1, e2])
+        await redis.sendCommand(['XADD', t.keys.stream(A), '*', 'e', JSON.stringify(e)]);
+      const got = await collect(c, 1);
+      expect(got.map((x) => x.event.id)).toEqual([e2.id]);
+      expect(await c.fetch(10, 100)).toEqual([]);
+      const summary = await redis.sendCommand<unknown[]>(['XPENDING', t.keys.stream(A), 'g']);
+      expect(Number(summary[0])).toBe(1); // e2 only: the copy of e1 was acknowledged
+    } finally {
+      redis.destroy();
+    }
+  });
+
   it('a zombie heartbeat does not take back an entry another consumer reclaimed', async () => {
     const zombie = await consumerOf(t, 'g', 'node-1');
     const live = await consumerOf(t, 'g', 'node-2');

@@ -132,7 +132,15 @@ class RedisStreamsTransport implements RedisTransport {
     return this.wrap('publish', async () => {
       await Promise.all(
         events.map((e) =>
-          this.cmd.sendCommand(['XADD', this.keys.stream(e.type), '*', 'e', JSON.stringify(e)]),
+          this.cmd.sendCommand([
+            'XADD',
+            this.keys.stream(e.type),
+            '*',
+            'e',
+            JSON.stringify(e),
+            'i',
+            e.id,
+          ]),
         ),
       );
     });

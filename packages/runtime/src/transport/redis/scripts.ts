@@ -16,19 +16,21 @@ local function ack(stream, group, entry)
   redis.pcall('XACK', stream, group, entry)
 end
 local function append(from, argv)
-  for i = from, #argv, 2 do
-    redis.call('XADD', argv[i], '*', 'e', argv[i + 1])
+  for i = from, #argv, 3 do
+    redis.call('XADD', argv[i], '*', 'e', argv[i + 2], 'i', argv[i + 1])
   end
 end
 `;
 
 // Done markers: one key per (group, event id), set with SET NX PX (check and mark in one
 // command, expiry exact) — see keys.ts. A script that finds the marker set only acknowledges.
+// Event entries carry `e` (the CloudEvent JSON) and `i` (its id, so the READ script finds the
+// marker without decoding JSON; entries without `i` are decoded).
 
 /**
  * commit. KEYS[1] source stream, KEYS[2] the input's done marker, KEYS[3] the correlation
  * count. ARGV: group, entryId, windowMs, budget ('' = not counted), budgetWindowMs, then
- * (streamKey, eventJson) pairs. The emissions are counted against the correlation before
+ * (streamKey, eventId, eventJson) triples. The emissions are counted against the correlation before
  * anything is appended; over the budget nothing is appended or acknowledged (the caller
  * dead-letters the entry). Returns { 1 committed | 0 duplicate | 2 over budget, count }.
  */
@@ -38,7 +40,7 @@ if not redis.call('SET', KEYS[2], '1', 'NX', 'PX', ARGV[3]) then
   ack(KEYS[1], group, entry)
   return { 0, 0 }
 end
-local n, total = (#ARGV - 5) / 2, 0
+local n, total = (#ARGV - 5) / 3, 0
 if ARGV[4] ~= '' and n > 0 then
   total = redis.call('INCRBY', KEYS[3], n)
   if total == n then redis.call('PEXPIRE', KEYS[3], ARGV[5]) end
@@ -68,7 +70,8 @@ return 1
 /**
  * deadLetter. KEYS[1] source stream, KEYS[2] dead-letter stream, KEYS[3] done marker. ARGV:
  * group, entryId, windowMs, reason, agent, sourceStream, attempts, errorJson, eventJson,
- * failedAt, then (streamKey, eventJson) pairs. Returns 1 dead-lettered, 0 already done.
+ * failedAt, then (streamKey, eventId, eventJson) triples. Returns 1 dead-lettered, 0 already
+ * done.
  */
 const DEAD_LETTER = `${PRELUDE}
 local group, entry = ARGV[1], ARGV[2]
@@ -78,6 +81,47 @@ redis.call('XADD', KEYS[2], '*', 'reason', ARGV[4], 'agent', ARGV[5], 'sourceStr
   'attempts', ARGV[7], 'error', ARGV[8], 'event', ARGV[9], 'failedAt', ARGV[10])
 append(11, ARGV)
 return 1
+`;
+
+/**
+ * read new entries without blocking and drop the ones this group already finished, in one
+ * round trip (the fetch-time dedupe). KEYS: the group's streams. ARGV: group, consumer, count,
+ * donePrefix. Returns false when nothing was read, else { XREADGROUP reply, flags } with one
+ * flag per entry in reply order (1 = done before: acknowledged, skip it).
+ */
+const READ = `
+local group, prefix = ARGV[1], ARGV[4]
+local args = { 'GROUP', group, ARGV[2], 'COUNT', ARGV[3], 'STREAMS' }
+for i = 1, #KEYS do args[#args + 1] = KEYS[i] end
+for _ = 1, #KEYS do args[#args + 1] = '>' end
+local r = redis.call('XREADGROUP', unpack(args))
+if not r then return false end
+local marks, where = {}, {}
+for _, s in ipairs(r) do
+  for _, e in ipairs(s[2]) do
+    local f, id, json = e[2] or {}, nil, nil
+    for i = 1, #f, 2 do
+      if f[i] == 'i' then id = f[i + 1] elseif f[i] == 'e' then json = f[i + 1] end
+    end
+    if id == nil and json ~= nil then
+      local ok, ev = pcall(cjson.decode, json)
+      if ok and type(ev) == 'table' and type(ev.id) == 'string' then id = ev.id end
+    end
+    marks[#marks + 1] = prefix .. (id or '')
+    where[#where + 1] = { s[1], e[1], id ~= nil }
+  end
+end
+local done = redis.call('MGET', unpack(marks))
+local flags = {}
+for k, w in ipairs(where) do
+  if w[3] and done[k] then
+    redis.pcall('XACK', w[1], group, w[2])
+    flags[k] = 1
+  else
+    flags[k] = 0
+  end
+end
+return { r, flags }
 `;
 
 /**
@@ -161,8 +205,9 @@ for _, e in ipairs(entries) do
   local f, ev = e[2], nil
   for i = 1, #f, 2 do if f[i] == 'event' then ev = f[i + 1] end end
   if ev then
-    redis.call('DEL', prefix .. cjson.decode(ev).id)
-    redis.call('XADD', KEYS[2], '*', 'e', ev, 'a', '1')
+    local id = cjson.decode(ev).id
+    redis.call('DEL', prefix .. id)
+    redis.call('XADD', KEYS[2], '*', 'e', ev, 'a', '1', 'i', id)
   end
   redis.call('XDEL', KEYS[1], e[1])
 end
@@ -179,7 +224,7 @@ local prefix = ARGV[1]
 local n = 0
 for i = 2, #ARGV, 2 do
   redis.call('DEL', prefix .. ARGV[i])
-  redis.call('XADD', KEYS[1], '*', 'e', ARGV[i + 1], 'a', '1')
+  redis.call('XADD', KEYS[1], '*', 'e', ARGV[i + 1], 'a', '1', 'i', ARGV[i])
   n = n + 1
 end
 return n
@@ -278,5 +323,6 @@ export const SCRIPTS = {
   redrive: script('redrive', REDRIVE),
   replay: script('replay', REPLAY),
   trim: script('trim', TRIM),
+  read: script('read', READ),
   holdTrim: script('holdTrim', HOLD_TRIM),
 } as const;
