@@ -5,7 +5,7 @@
 // Each call is bracketed with `archive.begin()` / `end()` so the archive's watermark covers the
 // events from before they are appended until they are written (decision 0007).
 import type { CloudEvent } from '@troupe/core';
-import type { Consumer, Transport } from '../transport/contract.js';
+import type { Consumer, TransportPublishOptions, Transport } from '../transport/contract.js';
 import type { EventArchive } from './event-archive.js';
 
 /** Run `call` with the watermark held at its start; `archived` picks what to record from its result. */
@@ -60,11 +60,11 @@ export function archivedTransport<T extends Transport>(
   return new Proxy(transport, {
     get(target, prop) {
       if (prop === 'publish')
-        return async (events: readonly CloudEvent[]) => {
+        return async (events: readonly CloudEvent[], options?: TransportPublishOptions) => {
           if (gate) await gate;
           await tracked(
             archive,
-            () => target.publish(events),
+            () => target.publish(events, options),
             () => events,
           );
         };

@@ -7,7 +7,6 @@ import {
   ErrorCode,
   TroupeError,
   createEvent,
-  serializeError,
   type AgentManifest,
   type CloudEvent,
   type EventTypeManifest,
@@ -305,17 +304,8 @@ export function createRuntime(input: CreateRuntimeInput): Runtime {
         ...(publishOptions.subject === undefined ? {} : { subject: publishOptions.subject }),
         ...(options.now ? { now: options.now } : {}),
       });
-      // The entry event counts against its correlation's budget. Count and append go out
-      // together (one round trip); a failed count only undercounts by one, so the append's
-      // outcome is what the caller gets.
-      const counted = transport.countCorrelation(event.correlationid, 1).catch((err: unknown) => {
-        log.warn('could not count a published event against its correlation budget', {
-          correlationId: event.correlationid,
-          error: serializeError(err),
-        });
-      });
-      await transport.publish([event]);
-      await counted;
+      // The entry event counts against its correlation's budget, atomically with its append.
+      await transport.publish([event], { countCorrelation: true });
       return event;
     },
 

@@ -1,7 +1,7 @@
 // Conformance cases for the per-correlation budget counted by commit: emissions count against
 // the input's correlation in the same atomic step as the commit, a commit over the consumer's
 // `correlationBudget` is refused (BUDGET_EXCEEDED, nothing appended, entry still pending),
-// duplicates and empty commits count nothing.
+// duplicates and empty commits count nothing; publish counts entry events when asked to.
 import { createEvent, deriveEvent, ErrorCode, TroupeError, type CloudEvent } from '@troupe/core';
 import type { ConformanceKit, Vitest } from './conformance-kit.js';
 import type { Delivery } from './contract.js';
@@ -57,6 +57,18 @@ export function defineBudgetCases({ it, expect }: Vitest, k: ConformanceKit): vo
     expect(await counted.commit(d2!, [])).toBe('committed');
     for (const d of await k.collect(plain, 2)) await plain.commit(d, emit(d, B, 3));
     expect(await t.countCorrelation(correlationId, 0)).toBe(1);
+  });
+
+  it('publish counts each event against its correlation only when asked to', async () => {
+    const A = k.type('A');
+    const t = k.setup().transport;
+    const c = await k.consumer(k.group('g'), [A]);
+    const correlationId = k.group('corr');
+    const events = [1, 2, 3].map((n) => createEvent({ type: A, data: { n }, correlationId }));
+    await t.publish(events.slice(0, 2), { countCorrelation: true });
+    await t.publish(events.slice(2));
+    expect(await t.countCorrelation(correlationId, 0)).toBe(2);
+    expect((await k.collect(c, 3)).map((d) => d.event.id)).toEqual(events.map((e) => e.id));
   });
 
   it('rejects a correlationBudget that is not a positive integer, naming the field', async () => {

@@ -159,11 +159,19 @@ export interface GroupStats {
   deadLetters: number;
 }
 
+export interface TransportPublishOptions {
+  /**
+   * Also add each event to its correlation's count (the budget `countCorrelation` keeps),
+   * atomically with its append: entry events count once they are accepted, never otherwise.
+   */
+  readonly countCorrelation?: boolean;
+}
+
 export interface Transport {
   readonly kind: 'memory' | 'redis';
   readonly features: TransportFeatures;
   /** Append events to their types' streams (entry events, system events). */
-  publish(events: readonly CloudEvent[]): Promise<void>;
+  publish(events: readonly CloudEvent[], options?: TransportPublishOptions): Promise<void>;
   /** Join (creating if needed) the consumer group `group` over `types`. */
   consume(options: ConsumerOptions): Promise<Consumer>;
   /** Call `onEvent` for every event of `types` appended after this resolves. */

@@ -11,6 +11,7 @@ import type {
   DeadLetter,
   GroupStats,
   Observation,
+  TransportPublishOptions,
   Transport,
   TransportFeatures,
 } from '../contract.js';
@@ -106,8 +107,12 @@ class MemoryTransport implements Transport {
       });
   }
 
-  async publish(events: readonly CloudEvent[]): Promise<void> {
+  async publish(
+    events: readonly CloudEvent[],
+    options: TransportPublishOptions = {},
+  ): Promise<void> {
     this.assertOpen();
+    if (options.countCorrelation) for (const e of events) this.count(e.correlationid, 1);
     this.append(events);
   }
 

@@ -10,6 +10,7 @@ import type {
   DeadLetterReason,
   GroupStats,
   Observation,
+  TransportPublishOptions,
   Transport,
   TransportFeatures,
 } from '../contract.js';
@@ -128,19 +129,27 @@ class RedisStreamsTransport implements RedisTransport {
     }
   }
 
-  publish(events: readonly CloudEvent[]): Promise<void> {
+  publish(events: readonly CloudEvent[], options: TransportPublishOptions = {}): Promise<void> {
+    const window = String(this.s.budgetWindowMs);
     return this.wrap('publish', async () => {
       await Promise.all(
         events.map((e) =>
-          this.cmd.sendCommand([
-            'XADD',
-            this.keys.stream(e.type),
-            '*',
-            'e',
-            JSON.stringify(e),
-            'i',
-            e.id,
-          ]),
+          options.countCorrelation
+            ? runScript(
+                this.cmd,
+                SCRIPTS.publishCounted,
+                [this.keys.stream(e.type), this.keys.corr(e.correlationid)],
+                [JSON.stringify(e), e.id, window],
+              )
+            : this.cmd.sendCommand([
+                'XADD',
+                this.keys.stream(e.type),
+                '*',
+                'e',
+                JSON.stringify(e),
+                'i',
+                e.id,
+              ]),
         ),
       );
     });

@@ -84,6 +84,16 @@ return 1
 `;
 
 /**
+ * publish one event and count it against its correlation (the budget), atomically. KEYS[1]
+ * stream, KEYS[2] correlation count. ARGV: eventJson, eventId, budgetWindowMs.
+ */
+const PUBLISH_COUNTED = `
+redis.call('XADD', KEYS[1], '*', 'e', ARGV[1], 'i', ARGV[2])
+if redis.call('INCR', KEYS[2]) == 1 then redis.call('PEXPIRE', KEYS[2], ARGV[3]) end
+return 1
+`;
+
+/**
  * read new entries without blocking and drop the ones this group already finished, in one
  * round trip (the fetch-time dedupe). KEYS: the group's streams. ARGV: group, consumer, count,
  * donePrefix. Returns false when nothing was read, else { XREADGROUP reply, flags } with one
@@ -324,5 +334,6 @@ export const SCRIPTS = {
   replay: script('replay', REPLAY),
   trim: script('trim', TRIM),
   read: script('read', READ),
+  publishCounted: script('publishCounted', PUBLISH_COUNTED),
   holdTrim: script('holdTrim', HOLD_TRIM),
 } as const;
