@@ -21,7 +21,10 @@ export const ErrorCode = {
   EventInvalid: 'EVENT_INVALID',
   /** An event exceeded the agent's maxHops. data: { hops, maxHops }. */
   HopLimit: 'HOP_LIMIT',
-  /** A correlation exceeded its event budget. data: { correlationId, budget }. */
+  /**
+   * A correlation exceeded its event budget. data: { correlationId, budget }; a commit the
+   * transport refused also has `total` (the count, refused emissions included).
+   */
   BudgetExceeded: 'BUDGET_EXCEEDED',
   /** An event exceeded the payload size cap. data: { bytes, limit }. */
   PayloadTooLarge: 'PAYLOAD_TOO_LARGE',
