@@ -10,6 +10,7 @@ export {
   uniquePrefix,
   cleanupRedisPrefix,
   connectRedis,
+  redisNamespaces,
 } from './redis.js';
 export { pgAvailable, describeWithPostgres, freshPgSchema } from './postgres.js';
 export type { PgSchema } from './postgres.js';

@@ -2,6 +2,7 @@
 // their cleanup (SCAN + UNLINK), so concurrent test runs share one Redis without colliding.
 import { randomBytes } from 'node:crypto';
 import { createClient } from 'redis';
+import { afterAll } from 'vitest';
 import { describeWithService } from './describe-with.js';
 import { redisUrl } from './env.js';
 
@@ -42,6 +43,22 @@ export function describeWithRedis(name: string, fn: () => void): void {
 /** A fresh key namespace for one test run: `t-<label>-<8 hex>`. */
 export function uniquePrefix(label: string): string {
   return `t-${label}-${randomBytes(4).toString('hex')}`;
+}
+
+/**
+ * Fresh namespaces for the suite being declared: call inside a `describe` body; every namespace
+ * handed out is deleted from Redis after the suite (`afterAll`).
+ */
+export function redisNamespaces(label: string, url = redisUrl()): () => string {
+  const handed: string[] = [];
+  afterAll(async () => {
+    for (const ns of handed) await cleanupRedisPrefix(url, ns);
+  });
+  return () => {
+    const ns = uniquePrefix(label);
+    handed.push(ns);
+    return ns;
+  };
 }
 
 /**

@@ -16,6 +16,9 @@ export interface Logger {
   error(message: string, fields?: Record<string, unknown>): void;
 }
 
+/** A logger that drops everything: the default where logging is optional, and in tests. */
+export const silentLogger: Logger = { debug() {}, info() {}, warn() {}, error() {} };
+
 export interface EmitOptions {
   /** CloudEvents `subject` of the emitted event. */
   subject?: string;

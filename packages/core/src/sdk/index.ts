@@ -1,6 +1,7 @@
 // Agent SDK (DESIGN.md §5): the handler's context types, `defineAgent`, and the helpers agent
 // authors use to unit-test handlers without Redis (`createTestContext`, `runHandler`).
 export type { Logger, EmitOptions, HandlerContext, Handler } from './context.js';
+export { silentLogger } from './context.js';
 export type {
   LlmCapability,
   LlmChatOptions,

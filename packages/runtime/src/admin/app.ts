@@ -3,7 +3,7 @@
 // caller (the MCP server at `/mcp`), then problem+json for everything that fails. The app owns
 // the desired state (ControlPlane) and the event feed; `close()` releases them and ends the
 // live streams. `startAdminServer` (server.ts) listens with it.
-import { ErrorCode, type Logger } from '@troupe/core';
+import { ErrorCode, type Logger, silentLogger } from '@troupe/core';
 import express, { type Express, type Response } from 'express';
 import type { Runtime } from '../node/runtime.js';
 import type { WorkspaceStore } from '../workspace/contract.js';
@@ -86,14 +86,12 @@ export interface AdminApp {
   close(): Promise<void>;
 }
 
-const silent: Logger = { debug() {}, info() {}, warn() {}, error() {} };
-
 /** Paths served without a token even when one is set. */
 export const OPEN_PATHS: readonly string[] = ['/livez'];
 
 export async function createAdminApp(o: AdminAppOptions): Promise<AdminApp> {
   const { runtime } = o;
-  const log = o.log ?? silent;
+  const log = o.log ?? silentLogger;
   const ownControl = o.control === undefined;
   const control = o.control ?? new ControlPlane({ runtime, ...(o.root ? { root: o.root } : {}) });
   const feed = new EventFeed({

@@ -6,7 +6,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createEvent, type CloudEvent } from '@troupe/core';
+import { createEvent, type CloudEvent, silentLogger } from '@troupe/core';
 import {
   cleanupRedisPrefix,
   connectRedis,
@@ -21,7 +21,6 @@ import { createRedisTransport, type RedisTransport } from '../transport/redis/re
 import { createEventArchive, type EventArchive } from './event-archive.js';
 import { withArchive } from './runtime-hooks.js';
 
-const quiet = { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} };
 const url = redisUrl();
 const A = 'wm.A';
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -44,7 +43,7 @@ describeWithRedis('trimming with the event archive on a real Redis', () => {
       namespace,
       trimIntervalMs: 0,
       watermarkMarginMs: 0,
-      logger: quiet,
+      logger: silentLogger,
     });
     archive = await createEventArchive({
       filename: join(dir, 'archive.db'),
@@ -155,7 +154,12 @@ describeWithRedis('trimming with the event archive on a real Redis', () => {
     await rt.close();
     expect(await floors()).toEqual([]);
 
-    const other = await createRedisTransport({ url, namespace, trimIntervalMs: 0, logger: quiet });
+    const other = await createRedisTransport({
+      url,
+      namespace,
+      trimIntervalMs: 0,
+      logger: silentLogger,
+    });
     const plain = createRuntime({
       transport: other,
       nodeId: 'no-archive',

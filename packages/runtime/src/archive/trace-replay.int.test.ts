@@ -1,5 +1,6 @@
 // Traces and replay on Redis Streams: a random key namespace, every key removed afterwards.
 // Skips loudly without Redis and fails under TROUPE_REQUIRE_SERVICES=1.
+import { silentLogger } from '@troupe/core';
 import {
   cleanupRedisPrefix,
   describeWithRedis,
@@ -11,7 +12,6 @@ import { createRedisTransport } from '../transport/redis/index.js';
 import { traceReplayCases } from './trace-replay.cases.js';
 
 const url = redisUrl();
-const quiet = { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} };
 
 describeWithRedis('traces and replay on real Redis', () => {
   const namespace = uniquePrefix('trace');
@@ -19,6 +19,6 @@ describeWithRedis('traces and replay on real Redis', () => {
     await cleanupRedisPrefix(url, namespace);
   });
   traceReplayCases('Redis Streams', () =>
-    createRedisTransport({ url, namespace, retryPollMs: 50, logger: quiet }),
+    createRedisTransport({ url, namespace, retryPollMs: 50, logger: silentLogger }),
   );
 });

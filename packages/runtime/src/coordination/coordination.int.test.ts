@@ -2,6 +2,7 @@
 // Streams with the Redis coordination store: every `open()` connects a new transport and store
 // to the same namespace (a restart is a real reconnect), and every key of the namespace is
 // removed afterwards. Skips loudly without Redis and fails under TROUPE_REQUIRE_SERVICES=1.
+import { silentLogger } from '@troupe/core';
 import {
   cleanupRedisPrefix,
   describeWithRedis,
@@ -14,7 +15,6 @@ import { createRedisCoordinationStore } from './redis-store.js';
 import { rulingCases } from './ruling.cases.js';
 
 const url = redisUrl();
-const quiet = { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} };
 
 const redisEnv = (): Promise<CoordinationEnv> => {
   const namespace = uniquePrefix('coord');
@@ -25,7 +25,7 @@ const redisEnv = (): Promise<CoordinationEnv> => {
         url,
         namespace,
         retryPollMs: 50,
-        logger: quiet,
+        logger: silentLogger,
       });
       const store = await createRedisCoordinationStore({ url, namespace });
       opened.push(transport, store);

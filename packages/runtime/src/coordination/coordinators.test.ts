@@ -1,7 +1,7 @@
 // Reconciling Aggregator / Saga manifests into running coordinators: start, restart on a spec
 // change, stop on removal, untouched otherwise; a bad document (invalid quorum, duplicate
 // name) changes nothing; option validation.
-import { ErrorCode } from '@troupe/core';
+import { ErrorCode, silentLogger } from '@troupe/core';
 import { afterEach, describe, expect, it } from 'vitest';
 
 function thrown(fn: () => unknown): unknown {
@@ -16,7 +16,6 @@ import { createMemoryTransport } from '../transport/memory/index.js';
 import { Coordinators } from './coordinators.js';
 import { aggregator, saga } from './testing.js';
 
-const quiet = { debug() {}, info() {}, warn() {}, error() {} };
 const agg = (emits = 'Out') => aggregator('agg', { collect: ['A', 'B'], emits });
 const sg = saga('sg', {
   trigger: 'go',
@@ -35,7 +34,7 @@ describe('Coordinators', () => {
       nodeId: 'n1',
       visibilityTimeoutMs: 1000,
       fetchBlockMs: 20,
-      log: quiet,
+      log: silentLogger,
       options,
     });
     made.push(c);
@@ -96,7 +95,7 @@ describe('Coordinators', () => {
       nodeId: 'n1',
       visibilityTimeoutMs: 1000,
       fetchBlockMs: 20,
-      log: { ...quiet, warn: (m: string) => void warnings.push(m) },
+      log: { ...silentLogger, warn: (m: string) => void warnings.push(m) },
     });
     made.push(c);
     await c.apply([agg()]);

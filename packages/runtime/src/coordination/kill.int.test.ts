@@ -4,7 +4,7 @@
 // TROUPE_REQUIRE_SERVICES=1.
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { createEvent } from '@troupe/core';
+import { createEvent, silentLogger } from '@troupe/core';
 import {
   cleanupRedisPrefix,
   connectRedis,
@@ -54,12 +54,11 @@ describeWithRedis('aggregator across a SIGKILL', () => {
       const started = line('started');
       const collected = line('collected');
       await started;
-      const quiet = { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} };
       const transport = await createRedisTransport({
         url,
         namespace,
         retryPollMs: 50,
-        logger: quiet,
+        logger: silentLogger,
       });
       const ev = (type: string) => createEvent({ type, data: { type }, correlationId: corr });
       await transport.publish([ev('R1'), ev('R2')]);

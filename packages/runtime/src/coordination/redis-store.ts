@@ -5,7 +5,7 @@
 //   <ns>:co:<scope>:<key>   HASH  v = version, s = state JSON (PEXPIRE = the write's ttlMs)
 //   <ns>:codue:<scope>      ZSET  member = key, score = deadline (epoch ms; leased on claim)
 import { createHash } from 'node:crypto';
-import { ErrorCode, TroupeError, type Logger } from '@troupe/core';
+import { ErrorCode, TroupeError, type Logger, silentLogger } from '@troupe/core';
 import { connect, runScript, type RedisConnection } from '../transport/redis/connection.js';
 import type { Script } from '../transport/redis/scripts.js';
 import type { CoordinationStore, StoredState } from './store.js';
@@ -55,8 +55,6 @@ return keys
 `,
 );
 
-const silent: Logger = { debug() {}, info() {}, warn() {}, error() {} };
-
 /** Connect to Redis and open the coordination store (it owns the connection). */
 export async function createRedisCoordinationStore(
   options: RedisCoordinationStoreOptions = {},
@@ -75,7 +73,7 @@ export async function createRedisCoordinationStore(
       url,
       maxReconnectDelayMs: 2000,
       commandTimeoutMs: options.commandTimeoutMs ?? REDIS_COORDINATION_DEFAULTS.commandTimeoutMs,
-      logger: options.logger ?? silent,
+      logger: options.logger ?? silentLogger,
       name: `troupe-${namespace}-coordination`,
     });
   } catch (err) {

@@ -12,6 +12,7 @@ import {
   type EventTypeManifest,
   type LoadedManifest,
   type Logger,
+  silentLogger,
 } from '@troupe/core';
 import type { EventArchive } from '../archive/event-archive.js';
 import type { ReplayOptions, ReplayResult } from '../archive/replay.js';
@@ -131,12 +132,10 @@ export function defaultNodeId(): string {
   return `${hostname()}-${process.pid}`;
 }
 
-const silent: Logger = { debug() {}, info() {}, warn() {}, error() {} };
-
 export function createRuntime(input: CreateRuntimeInput): Runtime {
   const options = input.options ?? {};
   const pipeline = resolvePipelineOptions(options);
-  const log = options.log ?? silent;
+  const log = options.log ?? silentLogger;
   const nodeId = input.nodeId ?? defaultNodeId();
   const archive = options.archive;
   // With the archive on, everything published or committed through the transport is recorded.

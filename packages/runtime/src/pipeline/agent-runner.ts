@@ -10,6 +10,7 @@ import {
   type BreakerState,
   type Logger,
   type SerializedError,
+  silentLogger,
 } from '@troupe/core';
 import type { Consumer, Delivery, Transport } from '../transport/contract.js';
 import type { HandlerOutcome, WorkerPool } from '../workers/contract.js';
@@ -69,8 +70,6 @@ export interface AgentRunnerOptions {
   readonly onOutcome?: OutcomeListener;
 }
 
-const silent: Logger = { debug() {}, info() {}, warn() {}, error() {} };
-
 /** Pause after a failed fetch, so a transport outage does not spin the loop. */
 const FETCH_ERROR_PAUSE_MS = 500;
 
@@ -105,7 +104,7 @@ export class AgentRunner {
   constructor(o: AgentRunnerOptions) {
     this.agent = o.agent;
     this.#o = o;
-    this.#log = o.log ?? silent;
+    this.#log = o.log ?? silentLogger;
     this.#gate = new BreakerGate({
       agent: o.agent.name,
       nodeId: o.nodeId,

@@ -2,14 +2,9 @@
 // no group reads is never trimmed, so announcements nobody subscribes to would pile up; with
 // the runtime's sink group on it, the ordinary trim empties it once the sink has settled them.
 // Skips loudly without Redis and fails under TROUPE_REQUIRE_SERVICES=1.
-import {
-  cleanupRedisPrefix,
-  connectRedis,
-  describeWithRedis,
-  redisUrl,
-  uniquePrefix,
-} from '@troupe/test-support';
-import { afterAll, expect, it } from 'vitest';
+import { silentLogger } from '@troupe/core';
+import { connectRedis, describeWithRedis, redisUrl, redisNamespaces } from '@troupe/test-support';
+import { expect, it } from 'vitest';
 import { createRuntime } from '../node/runtime.js';
 import { createRedisTransport } from '../transport/redis/index.js';
 import { SYSTEM_SINK_GROUP } from './system-event-sink.js';
@@ -17,17 +12,12 @@ import { SystemEventType, systemEvent } from './system-events.js';
 import { agentManifest, eventTypeManifest, until } from './testing.js';
 
 const url = redisUrl();
-const quiet = { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} };
 
 describeWithRedis('system-event sink on real Redis', () => {
-  const namespaces: string[] = [];
-  afterAll(async () => {
-    for (const ns of namespaces) await cleanupRedisPrefix(url, ns);
-  });
+  const nextNamespace = redisNamespaces('sink');
   const transport = async () => {
-    const namespace = uniquePrefix('sink');
-    namespaces.push(namespace);
-    return createRedisTransport({ url, namespace, retryPollMs: 50, logger: quiet });
+    const namespace = nextNamespace();
+    return createRedisTransport({ url, namespace, retryPollMs: 50, logger: silentLogger });
   };
 
   it('without a group a system-event stream is never trimmed', async () => {

@@ -1,13 +1,11 @@
 // The system-event sink on the in-memory transport: it settles every system event at once and
 // nothing else, and stops cleanly (the Redis trimming it enables: system-event-sink.int.test.ts).
-import { createEvent } from '@troupe/core';
+import { createEvent, silentLogger } from '@troupe/core';
 import { describe, expect, it } from 'vitest';
 import { createMemoryTransport } from '../transport/memory/index.js';
 import { SYSTEM_SINK_GROUP, startSystemEventSink } from './system-event-sink.js';
 import { SystemEventType, systemEvent } from './system-events.js';
 import { until } from './testing.js';
-
-const quiet = { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} };
 
 describe('system-event sink', () => {
   it('settles every troupe.* system event with nothing emitted, and only those', async () => {
@@ -17,7 +15,7 @@ describe('system-event sink', () => {
       nodeId: 'n1',
       visibilityTimeoutMs: 1000,
       fetchBlockMs: 20,
-      log: quiet,
+      log: silentLogger,
     });
     try {
       await transport.publish([
@@ -63,7 +61,7 @@ describe('system-event sink', () => {
       nodeId: 'n1',
       visibilityTimeoutMs: 200,
       fetchBlockMs: 20,
-      log: { ...quiet, warn: (m: string) => void warned.push(m) },
+      log: { ...silentLogger, warn: (m: string) => void warned.push(m) },
     });
     try {
       await transport.publish([systemEvent(SystemEventType.BreakerOpened, {}, 'n1')]);

@@ -3,7 +3,7 @@
 // after a flush and after a restart of an own redis-server (AOF), stale pending entries whose
 // stream entry was trimmed, trimming that keeps unacknowledged entries, heartbeat via XCLAIM
 // JUSTID not spending attempts, and reconnecting after the server went away.
-import { createEvent, ErrorCode } from '@troupe/core';
+import { createEvent, ErrorCode, silentLogger } from '@troupe/core';
 import {
   cleanupRedisPrefix,
   connectRedis,
@@ -18,7 +18,6 @@ import { runTransportConformance } from '../conformance.js';
 import type { Consumer, Transport } from '../contract.js';
 import { createRedisTransport, type RedisTransport } from './redis-transport.js';
 
-const quiet = { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} };
 const url = redisUrl();
 
 // The suite registers itself at top level; when Redis is absent the describeWithRedis below
@@ -28,7 +27,12 @@ if (await redisAvailable(url)) {
     const namespace = uniquePrefix('conf');
     const open: Transport[] = [];
     const make = async () => {
-      const t = await createRedisTransport({ url, namespace, retryPollMs: 100, logger: quiet });
+      const t = await createRedisTransport({
+        url,
+        namespace,
+        retryPollMs: 100,
+        logger: silentLogger,
+      });
       open.push(t);
       return t;
     };
@@ -66,7 +70,7 @@ describeWithRedis('redis transport specifics', () => {
       namespace,
       retryPollMs: 100,
       trimIntervalMs: 0,
-      logger: quiet,
+      logger: silentLogger,
     });
   });
   afterEach(async () => {
@@ -84,7 +88,11 @@ describeWithRedis('redis transport specifics', () => {
     });
     await expect(createRedisTransport({ url, maxBlockMs: -1 })).rejects.toThrow(/maxBlockMs/);
     await expect(
-      createRedisTransport({ url: 'redis://127.0.0.1:1', commandTimeoutMs: 500, logger: quiet }),
+      createRedisTransport({
+        url: 'redis://127.0.0.1:1',
+        commandTimeoutMs: 500,
+        logger: silentLogger,
+      }),
     ).rejects.toMatchObject({ code: ErrorCode.TransportUnavailable });
   });
 
@@ -202,7 +210,11 @@ describeWithRedis('redis transport specifics', () => {
 describe('redis transport with its own redis-server', () => {
   it('recreates consumer groups after FLUSHALL (NOGROUP) and keeps consuming', async () => {
     const server = await startRedisServer({ aof: true });
-    const tr = await createRedisTransport({ url: server.url, retryPollMs: 100, logger: quiet });
+    const tr = await createRedisTransport({
+      url: server.url,
+      retryPollMs: 100,
+      logger: silentLogger,
+    });
     try {
       const c = await consumerOf(tr, 'g');
       await tr.publish([createEvent({ type: A, data: { n: 1 } })]);
@@ -229,7 +241,7 @@ describe('redis transport with its own redis-server', () => {
       url: server.url,
       commandTimeoutMs: 400,
       trimIntervalMs: 0,
-      logger: quiet,
+      logger: silentLogger,
     });
     try {
       await tr.publish([createEvent({ type: A, data: { n: 1 } })]);
@@ -267,7 +279,7 @@ describe('redis transport with its own redis-server', () => {
       url: server.url,
       retryPollMs: 100,
       maxReconnectDelayMs: 200,
-      logger: quiet,
+      logger: silentLogger,
     });
     try {
       const c = await consumerOf(tr, 'g');

@@ -2,7 +2,7 @@
 // group acknowledged, an expired one is removed and stops protecting, publications are on the
 // Redis clock even when the local clock is skewed, refreshed on the interval and before this
 // node's own trim, and released (deleted, or left to expire while something is still held).
-import { createEvent, ErrorCode } from '@troupe/core';
+import { createEvent, ErrorCode, silentLogger } from '@troupe/core';
 import {
   cleanupRedisPrefix,
   connectRedis,
@@ -16,7 +16,6 @@ import { connect, type RedisConnection } from './connection.js';
 import { createRedisTransport, type RedisTransport } from './redis-transport.js';
 import { TrimFloors } from './trim-floors.js';
 
-const quiet = { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} };
 const url = redisUrl();
 const A = 'floor.A';
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -40,7 +39,7 @@ describeWithRedis('trim floors (archive watermarks) on a real Redis', () => {
       url,
       namespace,
       trimIntervalMs: 0,
-      logger: quiet,
+      logger: silentLogger,
       ...extra,
     });
     opened.push(tr);
@@ -174,7 +173,7 @@ describeWithRedis('trim floors (archive watermarks) on a real Redis', () => {
       url,
       maxReconnectDelayMs: 200,
       commandTimeoutMs: 2000,
-      logger: quiet,
+      logger: silentLogger,
       name: 'floor-test',
     });
     try {
@@ -184,7 +183,7 @@ describeWithRedis('trim floors (archive watermarks) on a real Redis', () => {
         intervalMs: 60_000,
         staleAfterMs: 60_000,
         marginMs: 0,
-        logger: quiet,
+        logger: silentLogger,
         clock,
       });
       const before = await redisNow();
