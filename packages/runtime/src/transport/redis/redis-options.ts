@@ -8,7 +8,7 @@ export interface RedisTransportOptions {
   readonly url: string;
   /** Prefix of every key (see keys.ts for the layout). Default `troupe`. */
   readonly namespace?: string;
-  /** How long a finished event id is remembered per group for dedupe (effective: 1–2×). Default 24 h. */
+  /** How long a finished event id is remembered per group for dedupe (its marker expires then). Default 24 h. */
   readonly dedupeWindowMs?: number;
   /** Expiry of `countCorrelation` counts, from the first count. Default 1 h. */
   readonly budgetWindowMs?: number;
