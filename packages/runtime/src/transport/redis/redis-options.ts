@@ -24,6 +24,12 @@ export interface RedisTransportOptions {
   readonly trimIntervalMs?: number;
   /** Consumers with nothing pending idle longer than this are removed by the janitor. Default 24 h. */
   readonly consumerIdleDeleteMs?: number;
+  /**
+   * Streams no consumer group reads (terminal results nobody subscribes to) keep entries younger
+   * than this, and never those a live archive trim floor still protects; 0 = never trim them.
+   * Waits and observers read live, not history (decision 0010). Default 10 min.
+   */
+  readonly ungroupedRetentionMs?: number;
   /** How often an archiving node republishes its archive watermark (trim floor). Default 5000 ms. */
   readonly watermarkIntervalMs?: number;
   /**
@@ -49,6 +55,7 @@ export const REDIS_TRANSPORT_DEFAULTS = {
   retryPollMs: 1000,
   trimIntervalMs: 60_000,
   consumerIdleDeleteMs: 24 * 60 * 60 * 1000,
+  ungroupedRetentionMs: 10 * 60 * 1000,
   watermarkIntervalMs: 5000,
   watermarkStaleIntervals: 12,
   watermarkMarginMs: 1000,
@@ -61,7 +68,12 @@ export interface ResolvedRedisOptions extends Required<Omit<RedisTransportOption
   reclaimIntervalMs(visibilityTimeoutMs: number): number;
   /** Counts entries acknowledged away because their stream entry was trimmed. */
   onStaleEntries(n: number): void;
+  /** Told the type of every event this transport appends (publish, commit, dead-letter). */
+  readonly onAppended: (type: string) => void;
 }
+
+/** What the transport wants to hear from its consumers (see ResolvedRedisOptions). */
+export type RedisHooks = Pick<ResolvedRedisOptions, 'onStaleEntries' | 'onAppended'>;
 
 function invalid(field: string, message: string): TroupeError {
   return new TroupeError(ErrorCode.InvalidOption, `redis transport: ${field} ${message}`, {
@@ -95,7 +107,7 @@ function ms(
 
 export function resolveRedisOptions(
   o: RedisTransportOptions,
-  onStaleEntries: (n: number) => void,
+  hooks: RedisHooks,
 ): ResolvedRedisOptions {
   if (typeof o.url !== 'string' || !/^rediss?:\/\//.test(o.url))
     throw invalid('url', `must be a redis:// or rediss:// URL, got ${String(o.url)}`);
@@ -123,12 +135,18 @@ export function resolveRedisOptions(
       'consumerIdleDeleteMs',
       o.consumerIdleDeleteMs ?? d.consumerIdleDeleteMs,
     ),
+    ungroupedRetentionMs: ms(
+      'ungroupedRetentionMs',
+      o.ungroupedRetentionMs ?? d.ungroupedRetentionMs,
+      true,
+    ),
     maxReconnectDelayMs: ms('maxReconnectDelayMs', o.maxReconnectDelayMs ?? d.maxReconnectDelayMs),
     watermarkIntervalMs: ms('watermarkIntervalMs', o.watermarkIntervalMs ?? d.watermarkIntervalMs),
     watermarkStaleIntervals: intervals(o.watermarkStaleIntervals ?? d.watermarkStaleIntervals),
     watermarkMarginMs: ms('watermarkMarginMs', o.watermarkMarginMs ?? d.watermarkMarginMs, true),
     logger: o.logger ?? stderrLogger,
     reclaimIntervalMs: (vt) => Math.min(5000, Math.max(50, Math.floor(vt / 4))),
-    onStaleEntries,
+    onStaleEntries: hooks.onStaleEntries,
+    onAppended: hooks.onAppended,
   };
 }

@@ -18,6 +18,7 @@ export class Settler {
   private readonly windowMs: string;
   private readonly budget: string;
   private readonly budgetWindowMs: string;
+  private readonly onAppended: (type: string) => void;
 
   constructor(
     private readonly cmd: RedisConnection,
@@ -29,6 +30,7 @@ export class Settler {
     this.windowMs = String(Math.max(1, Math.ceil(settings.dedupeWindowMs)));
     this.budget = o.correlationBudget === undefined ? '' : String(o.correlationBudget);
     this.budgetWindowMs = String(Math.max(1, Math.ceil(settings.budgetWindowMs)));
+    this.onAppended = settings.onAppended;
   }
 
   /** Run `fn`; a failure becomes TRANSPORT_UNAVAILABLE naming the operation and the group. */
@@ -51,7 +53,10 @@ export class Settler {
   /** (stream key, event id, event JSON) per emission: what the scripts append. */
   private emissionArgs(emissions: readonly CloudEvent[]): string[] {
     const out: string[] = [];
-    for (const e of emissions) out.push(this.layout.stream(e.type), e.id, JSON.stringify(e));
+    for (const e of emissions) {
+      this.onAppended(e.type); // the janitor trims what it appends (decision 0010)
+      out.push(this.layout.stream(e.type), e.id, JSON.stringify(e));
+    }
     return out;
   }
 

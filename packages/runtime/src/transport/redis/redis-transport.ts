@@ -26,14 +26,17 @@ import {
 import { entriesOf, errorMessage, groupsInfoOf, streamsOf } from './replies.js';
 import { SCRIPTS } from './scripts.js';
 import { TrimFloors, type TrimFloorSource, type TrimHold, type TrimHolder } from './trim-floors.js';
+import { TrimTargets } from './trim-targets.js';
 
 /** The Redis transport adds maintenance the runtime (or an operator) may call. */
 export interface RedisTransport extends Transport, TrimHolder {
   readonly kind: 'redis';
   readonly keys: KeyLayout;
   /**
-   * Trim the streams of `types` (default: every type a consumer of this transport reads) below
-   * what every group still needs and below every live trim floor. Returns entries removed.
+   * Trim the streams of `types` (default: every type a consumer of this transport reads and
+   * every type it appended to lately) below what every group still needs and below every live
+   * trim floor; a stream no group reads keeps what is younger than `ungroupedRetentionMs` (0:
+   * everything). Returns entries removed.
    */
   trim(types?: readonly string[]): Promise<number>;
   /**
@@ -53,7 +56,11 @@ export async function createRedisTransport(
   options: RedisTransportOptions,
 ): Promise<RedisTransport> {
   let stale = 0;
-  const settings = resolveRedisOptions(options, (n) => (stale += n));
+  const targets = new TrimTargets();
+  const settings = resolveRedisOptions(options, {
+    onStaleEntries: (n) => (stale += n),
+    onAppended: (type) => targets.appended(type),
+  });
   let cmd: RedisConnection;
   try {
     cmd = await connect({ ...settings, name: `troupe-${settings.namespace}` });
@@ -67,7 +74,7 @@ export async function createRedisTransport(
       },
     );
   }
-  return new RedisStreamsTransport(cmd, settings, () => stale);
+  return new RedisStreamsTransport(cmd, settings, targets, () => stale);
 }
 
 class RedisStreamsTransport implements RedisTransport {
@@ -76,7 +83,6 @@ class RedisStreamsTransport implements RedisTransport {
   readonly keys: KeyLayout;
   private readonly consumers = new Set<RedisConsumer>();
   private readonly connections = new Set<RedisConnection>();
-  private readonly consumedTypes = new Set<string>();
   private readonly janitor: NodeJS.Timeout | undefined;
   private readonly floors: TrimFloors;
   private closed = false;
@@ -84,6 +90,7 @@ class RedisStreamsTransport implements RedisTransport {
   constructor(
     private readonly cmd: RedisConnection,
     private readonly s: ResolvedRedisOptions,
+    private readonly targets: TrimTargets,
     private readonly staleCount: () => number,
   ) {
     this.keys = keyLayout(s.namespace);
@@ -133,8 +140,9 @@ class RedisStreamsTransport implements RedisTransport {
     const window = String(this.s.budgetWindowMs);
     return this.wrap('publish', async () => {
       await Promise.all(
-        events.map((e) =>
-          options.countCorrelation
+        events.map((e) => {
+          this.s.onAppended(e.type);
+          return options.countCorrelation
             ? runScript(
                 this.cmd,
                 SCRIPTS.publishCounted,
@@ -149,8 +157,8 @@ class RedisStreamsTransport implements RedisTransport {
                 JSON.stringify(e),
                 'i',
                 e.id,
-              ]),
-        ),
+              ]);
+        }),
       );
     });
   }
@@ -168,7 +176,7 @@ class RedisStreamsTransport implements RedisTransport {
         this.connections.delete(blocking);
         throw err;
       }
-      for (const t of o.types) this.consumedTypes.add(t);
+      this.targets.consumed(o.types);
       this.consumers.add(consumer);
       return consumer;
     });
@@ -341,7 +349,8 @@ class RedisStreamsTransport implements RedisTransport {
 
   trim(types?: readonly string[]): Promise<number> {
     return this.wrap('trim', async () => {
-      const list = types ?? [...this.consumedTypes];
+      const list = types ?? this.targets.list();
+      const retention = String(Math.ceil(this.s.ungroupedRetentionMs));
       // This node's own floors first: its archive may have moved since the last refresh.
       await this.floors.refresh();
       const removed = await Promise.all(
@@ -350,7 +359,7 @@ class RedisStreamsTransport implements RedisTransport {
             this.cmd,
             SCRIPTS.trim,
             [this.keys.stream(t), this.keys.trimFloors],
-            [String(this.s.consumerIdleDeleteMs)],
+            [String(this.s.consumerIdleDeleteMs), retention],
           ),
         ),
       );

@@ -243,15 +243,18 @@ return n
 /**
  * trim one event stream below the oldest entry any group still needs: its oldest pending
  * entry, or the first entry after its last-delivered id; and below the oldest live trim floor
- * (archive watermarks, decision 0007). Consumers with nothing pending that were idle longer than
- * ARGV[1] ms are deleted; a consumer with pending entries never is. Floors whose holder stopped
- * refreshing them (expiry passed) are deleted and ignored.
+ * (archive watermarks, decision 0007). A stream without groups is trimmed below now − ARGV[2]
+ * ms (the ungrouped retention; 0 = never) and the same floors (decision 0010). Consumers with
+ * nothing pending that were idle longer than ARGV[1] ms are deleted; a consumer with pending
+ * entries never is. Floors whose holder stopped refreshing them (expiry passed) are deleted
+ * and ignored.
  * KEYS[1] stream, KEYS[2] trim-floor hash. Returns the number of entries trimmed.
  */
 const TRIM = `${PRELUDE}
-local idle_limit = tonumber(ARGV[1])
+local idle_limit, retention = tonumber(ARGV[1]), tonumber(ARGV[2])
 local ok, groups = pcall(redis.call, 'XINFO', 'GROUPS', KEYS[1])
-if not ok or #groups == 0 then return 0 end
+if not ok then return 0 end
+if #groups == 0 and retention <= 0 then return 0 end
 local function parse(id)
   local d = string.find(id, '-', 1, true)
   return tonumber(string.sub(id, 1, d - 1)), tonumber(string.sub(id, d + 1))
@@ -261,7 +264,9 @@ local function less(a, b)
   local bm, bs = parse(b)
   return am < bm or (am == bm and as < bs)
 end
+local now = now_ms()
 local min = nil
+if #groups == 0 then min = math.max(0, now - retention) .. '-0' end
 for _, g in ipairs(groups) do
   local info = {}
   for i = 1, #g, 2 do info[g[i]] = g[i + 1] end
@@ -282,7 +287,6 @@ for _, g in ipairs(groups) do
     end
   end
 end
-local now = now_ms()
 local held = redis.call('HGETALL', KEYS[2])
 for i = 1, #held, 2 do
   local v = held[i + 1]
