@@ -34,9 +34,9 @@ export interface RedisTransport extends Transport, TrimHolder {
   readonly keys: KeyLayout;
   /**
    * Trim the streams of `types` (default: every type a consumer of this transport reads and
-   * every type it appended to lately) below what every group still needs and below every live
-   * trim floor; a stream no group reads keeps what is younger than `ungroupedRetentionMs` (0:
-   * everything). Returns entries removed.
+   * every type it appended to lately, plus the retry streams of its consumers' groups) below
+   * what every group still needs and below every live trim floor; a stream no group reads keeps
+   * what is younger than `ungroupedRetentionMs` (0: everything). Returns entries removed.
    */
   trim(types?: readonly string[]): Promise<number>;
   /**
@@ -176,7 +176,7 @@ class RedisStreamsTransport implements RedisTransport {
         this.connections.delete(blocking);
         throw err;
       }
-      this.targets.consumed(o.types);
+      this.targets.consumed(o.group, o.types);
       this.consumers.add(consumer);
       return consumer;
     });
@@ -349,16 +349,17 @@ class RedisStreamsTransport implements RedisTransport {
 
   trim(types?: readonly string[]): Promise<number> {
     return this.wrap('trim', async () => {
-      const list = types ?? this.targets.list();
+      const keys = (types ?? this.targets.list()).map((t) => this.keys.stream(t));
+      if (!types) keys.push(...this.targets.groups().map((g) => this.keys.retry(g)));
       const retention = String(Math.ceil(this.s.ungroupedRetentionMs));
       // This node's own floors first: its archive may have moved since the last refresh.
       await this.floors.refresh();
       const removed = await Promise.all(
-        list.map((t) =>
+        keys.map((key) =>
           runScript(
             this.cmd,
             SCRIPTS.trim,
-            [this.keys.stream(t), this.keys.trimFloors],
+            [key, this.keys.trimFloors],
             [String(this.s.consumerIdleDeleteMs), retention],
           ),
         ),

@@ -241,7 +241,7 @@ return n
 `;
 
 /**
- * trim one event stream below the oldest entry any group still needs: its oldest pending
+ * trim one event stream (or a group's retry stream) below the oldest entry any group still needs: its oldest pending
  * entry, or the first entry after its last-delivered id; and below the oldest live trim floor
  * (archive watermarks, decision 0007). A stream without groups is trimmed below now − ARGV[2]
  * ms (the ungrouped retention; 0 = never) and the same floors (decision 0010). Consumers with

@@ -8,10 +8,13 @@ describe('TrimTargets', () => {
     const t = new TrimTargets();
     expect(t.list()).toEqual([]);
     t.appended('done');
-    t.consumed(['in', 'done']);
+    t.consumed('g1', ['in', 'done']);
     t.appended('done');
     t.appended('other');
     expect(t.list()).toEqual(['in', 'done', 'other']);
+    t.consumed('g2', ['in']);
+    t.consumed('g1', ['more']);
+    expect(t.groups()).toEqual(['g1', 'g2']);
   });
 
   it('keeps at most the bound of appended types, evicting the least recently appended', () => {
@@ -26,7 +29,7 @@ describe('TrimTargets', () => {
 
   it('never evicts consumed types, whatever is appended', () => {
     const t = new TrimTargets(1);
-    t.consumed(['in']);
+    t.consumed('g1', ['in']);
     t.appended('x');
     t.appended('y');
     expect(t.list()).toEqual(['in', 'y']);

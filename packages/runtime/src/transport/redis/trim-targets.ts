@@ -1,5 +1,6 @@
-// Which event streams this node's janitor trims (decision 0010): every type a consumer of the
-// transport reads, and the types it appended to lately — entry events, committed emissions,
+// Which streams this node's janitor trims (decision 0010): the retry stream of every group a
+// consumer of the transport belongs to (one entry per retry, redrive or replay, read by that
+// group alone), every type a consumer of the transport reads, and the types it appended to lately — entry events, committed emissions,
 // system events — because a terminal type nobody consumes is appended here and read nowhere,
 // so no consumer would ever name it. Appended types are kept in a bounded least-recently-
 // appended set: a node handed endless distinct types cannot grow it without limit.
@@ -12,12 +13,14 @@ export const MAX_APPENDED_TYPES = 4096;
 
 export class TrimTargets {
   readonly #consumed = new Set<string>();
+  readonly #groups = new Set<string>();
   /** Insertion order = order of last append: the first entry is the one evicted. */
   readonly #appended = new Set<string>();
 
   constructor(private readonly maxAppended = MAX_APPENDED_TYPES) {}
 
-  consumed(types: readonly string[]): void {
+  consumed(group: string, types: readonly string[]): void {
+    this.#groups.add(group);
     for (const t of types) this.#consumed.add(t);
   }
 
@@ -34,5 +37,10 @@ export class TrimTargets {
   /** Every type to trim, each once: consumed ones first, then appended ones. */
   list(): string[] {
     return [...new Set([...this.#consumed, ...this.#appended])];
+  }
+
+  /** The groups whose retry streams to trim. */
+  groups(): string[] {
+    return [...this.#groups];
   }
 }

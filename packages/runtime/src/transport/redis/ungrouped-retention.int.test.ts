@@ -127,6 +127,33 @@ describeWithRedis('ungrouped stream retention on a real Redis', () => {
     expect(await xlen(IN)).toBe(0);
   });
 
+  it("the default list covers its groups' retry streams: settled retries are trimmed, a pending one stays", async () => {
+    const t = await transport({ retryPollMs: 50 });
+    const c = await t.consume({
+      group: 'g',
+      types: [IN],
+      consumer: 'n1',
+      visibilityTimeoutMs: 5000,
+    });
+    await t.publish([createEvent({ type: IN, data: {} })]);
+    const error = { name: 'Error', code: 'TEST', message: 'again', data: {}, retryable: true };
+    let [d] = await collect(c, 1);
+    for (let attempt = 1; attempt < 3; attempt++) {
+      await c.retry(d!, 0, error);
+      [d] = await collect(c, 1);
+      expect(d!.attempt).toBe(attempt + 1);
+    }
+    const retryKey = t.keys.retry('g');
+    expect(Number(await redis.sendCommand(['XLEN', retryKey]))).toBe(2);
+    // The second retry is still pending: only the first (acknowledged by the retry) goes.
+    expect(await t.trim()).toBe(1 + 1); // the acknowledged IN entry and the first retry
+    expect(Number(await redis.sendCommand(['XLEN', retryKey]))).toBe(1);
+    expect(await c.commit(d!, [])).toBe('committed');
+    expect(await t.trim()).toBe(1);
+    expect(Number(await redis.sendCommand(['XLEN', retryKey]))).toBe(0);
+    expect(await t.trim([IN])).toBe(0); // an explicit list names event types only
+  });
+
   it('a live archive trim floor still protects unflushed entries of a stream nobody reads', async () => {
     const t = await transport({ ungroupedRetentionMs: 1 });
     await appendAged(DONE, [300_000, 120_000, 60_000]);
