@@ -1,6 +1,7 @@
 // Why the system-event sink exists (decision 0008), on real Redis: a system-event stream that
-// no group reads is never trimmed, so announcements nobody subscribes to would pile up; with
-// the runtime's sink group on it, the ordinary trim empties it once the sink has settled them.
+// no group reads is trimmed only by age (ungroupedRetentionMs, decision 0010, 10 min by
+// default), so announcements nobody subscribes to pile up meanwhile; with the runtime's sink
+// group on it, the ordinary trim empties it as soon as the sink has settled them.
 // Skips loudly without Redis and fails under TROUPE_REQUIRE_SERVICES=1.
 import { silentLogger } from '@troupe/core';
 import { connectRedis, describeWithRedis, redisUrl, redisNamespaces } from '@troupe/test-support';
@@ -20,7 +21,7 @@ describeWithRedis('system-event sink on real Redis', () => {
     return createRedisTransport({ url, namespace, retryPollMs: 50, logger: silentLogger });
   };
 
-  it('without a group a system-event stream is never trimmed', async () => {
+  it('without a group, young system-event entries are not trimmed', async () => {
     const t = await transport();
     const redis = await connectRedis(url);
     try {
