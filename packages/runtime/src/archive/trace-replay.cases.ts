@@ -72,7 +72,9 @@ export function traceReplayCases(name: string, makeTransport: () => Promise<Tran
       await until('auditor dead letter and closer', () => {
         return status('auditor').deadLettered === 1 && status('closer').succeeded === 1;
       });
-    });
+      // Warming the pool's threads and the first round trip are slow on a loaded 2-core runner:
+      // the default 10 s hook timeout would cut the request's own 10 s wait short.
+    }, 30_000);
     afterAll(async () => {
       await rt?.close({ deadlineMs: 1000 });
       await pool?.close(2000);
@@ -129,7 +131,14 @@ export function traceReplayCases(name: string, makeTransport: () => Promise<Tran
       expect(text).toMatch(/^Start {2}\S+ {2}from troupe:\/\/external/m);
       expect(text).toMatch(/├─ ↻ worker: #1 retried.*HANDLER_FAILED.* → #2 committed/);
       expect(text).toMatch(/✗ auditor: #1 dead-lettered.*reason non-retryable/);
-      expect(text).toMatch(/└─ End {2}/);
+      // Mid's children render in event-time order (then id). End and the auditor's announcement
+      // race (the worker's retry against the auditor's dead letter), so either may come last:
+      // the tree must draw the earlier one with ├─ and the later one with └─.
+      const [first, last] = mid.children as [TraceNode, TraceNode];
+      expect(Date.parse(first.time)).toBeLessThanOrEqual(Date.parse(last.time));
+      expect(text).toContain(`   ├─ ${first.type}  ${first.id}  `);
+      expect(text).toContain(`   └─ ${last.type}  ${last.id}  `);
+      expect(text).toMatch(new RegExp(`End {2}${end.id} .*\\n.*└─ ✓ closer: #1 committed`));
       expect(text).toContain('dead letters:\n  auditor: Mid');
     });
 
