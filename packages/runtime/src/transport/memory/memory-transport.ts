@@ -19,6 +19,7 @@ import { validateConsumerOptions } from '../consumer-options.js';
 import { MemoryConsumer } from './memory-consumer.js';
 import { MemoryGroup, type ConsumerRef } from './memory-group.js';
 import { MemoryStream } from './memory-stream.js';
+import { WindowedMap } from './windowed-map.js';
 
 export interface MemoryTransportOptions {
   /** How long a finished event id is remembered by its group for dedupe. Default 24 h. */
@@ -78,7 +79,7 @@ class MemoryTransport implements Transport {
   private readonly streams = new Map<string, MemoryStream>();
   private readonly groups = new Map<string, MemoryGroup>();
   private readonly observers = new Map<string, Set<(event: CloudEvent) => void>>();
-  private readonly correlations = new Map<string, { count: number; expiresAt: number }>();
+  private readonly correlations: WindowedMap<{ count: number }>;
   private readonly consumers = new Set<MemoryConsumer>();
   private gseq = 0;
   private instances = 0;
@@ -86,10 +87,12 @@ class MemoryTransport implements Transport {
 
   constructor(
     private readonly dedupeWindowMs: number,
-    private readonly budgetWindowMs: number,
+    budgetWindowMs: number,
     private readonly now: () => number,
     private readonly maxRemembered: number,
-  ) {}
+  ) {
+    this.correlations = new WindowedMap(budgetWindowMs, now, maxRemembered);
+  }
 
   private stream(type: string): MemoryStream {
     let s = this.streams.get(type);
@@ -224,25 +227,16 @@ class MemoryTransport implements Transport {
     return this.count(correlationId, n);
   }
 
+  /** Windows are fixed from the first count, so insertion order is expiry order. */
   private count(correlationId: string, n: number): number {
     const now = this.now();
-    let c = this.correlations.get(correlationId);
-    if (!c || c.expiresAt <= now) {
-      c = { count: 0, expiresAt: now + this.budgetWindowMs };
-      this.correlations.delete(correlationId);
-      this.correlations.set(correlationId, c);
-      this.evictCorrelations(now);
+    let c = this.correlations.get(correlationId, now);
+    if (!c) {
+      c = { count: 0 };
+      this.correlations.set(correlationId, c, now);
     }
     c.count += n;
     return c.count;
-  }
-
-  /** Windows are fixed from the first count, so insertion order is expiry order. */
-  private evictCorrelations(now: number): void {
-    for (const [id, c] of this.correlations) {
-      if (c.expiresAt > now && this.correlations.size <= this.maxRemembered) return;
-      this.correlations.delete(id);
-    }
   }
 
   async close(): Promise<void> {
