@@ -3,7 +3,7 @@
 // the archive and every surface move this shape and nothing else.
 import { ErrorCode } from '../errors/codes.js';
 import { TroupeError } from '../errors/troupe-error.js';
-import { deterministicHex, deterministicId, randomHex, uuidv7 } from './ids.js';
+import { deterministicHex, deterministicIdAndSpan, randomHex, uuidv7 } from './ids.js';
 
 /** A CloudEvents 1.0 event as Troupe moves it. `data` is any JSON value. */
 export interface CloudEvent<T = unknown> {
@@ -46,11 +46,14 @@ export interface CreateEventInput<T> {
   now?: () => number;
 }
 
+const TRACEPARENT_RE = /^00-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$/;
+const ZERO_TRACE_ID = '0'.repeat(32);
+
 function traceIdOf(traceparent: string | undefined): string | undefined {
-  if (!traceparent) return undefined;
-  const m = /^00-([0-9a-f]{32})-([0-9a-f]{16})-[0-9a-f]{2}$/.exec(traceparent);
+  if (!traceparent || !TRACEPARENT_RE.test(traceparent)) return undefined;
+  const traceId = traceparent.slice(3, 35);
   // W3C trace context: an all-zero trace id is invalid and must not be continued.
-  return m?.[1] === '0'.repeat(32) ? undefined : m?.[1];
+  return traceId === ZERO_TRACE_ID ? undefined : traceId;
 }
 
 /** An event entering the system (published from the CLI, API, MCP or a test). */
@@ -92,7 +95,8 @@ export interface DeriveEventInput<T> {
  */
 export function deriveEvent<T>(input: CloudEvent, emission: DeriveEventInput<T>): CloudEvent<T> {
   const nowMs = (emission.now ?? Date.now)();
-  const id = deterministicId(input.id, emission.agent, emission.index);
+  // The span id comes from the same digest as the id: a pure function of it, like the id.
+  const { id, span } = deterministicIdAndSpan(input.id, emission.agent, emission.index);
   const traceId = traceIdOf(input.traceparent) ?? deterministicHex(16, input.correlationid);
   return {
     specversion: '1.0',
@@ -105,7 +109,7 @@ export function deriveEvent<T>(input: CloudEvent, emission: DeriveEventInput<T>)
     correlationid: input.correlationid,
     causationid: input.id,
     hops: input.hops + 1,
-    traceparent: `00-${traceId}-${deterministicHex(8, id)}-01`,
+    traceparent: `00-${traceId}-${span}-01`,
     ...(emission.subject === undefined ? {} : { subject: emission.subject }),
   };
 }

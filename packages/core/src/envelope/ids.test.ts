@@ -141,3 +141,32 @@ describe('isUuid', () => {
     expect(ids.isUuid(s)).toBe(ok);
   });
 });
+
+describe('deterministic ids are pinned across versions', () => {
+  // Values of the original createHash-per-part implementation: a node that re-runs a handler
+  // after an upgrade must re-emit the ids an older node emitted, or consumers cannot dedupe.
+  it('deterministicId gives the same ids as before', () => {
+    expect(ids.deterministicId('evt-1', 'agent', 0)).toBe('61864c1e-5f47-84fd-a5c2-e2c55136111a');
+    expect(ids.deterministicId()).toBe('e3b0c442-98fc-8c14-9afb-f4c8996fb924');
+    expect(ids.deterministicId('é', 12345)).toBe('b89150aa-4be5-8619-950f-a79f4e93d4bd');
+  });
+
+  it('deterministicIdAndSpan: the same id, and a span id from the rest of the digest', () => {
+    const { id, span } = ids.deterministicIdAndSpan('evt-1', 'agent', 0);
+    expect(id).toBe(ids.deterministicId('evt-1', 'agent', 0));
+    expect(span).toMatch(/^[0-9a-f]{16}$/);
+    // Bytes 16-23 of SHA-256("5:evt-1;5:agent;1:0;"), none of which is in the id.
+    expect(span).toBe(ids.deterministicHex(24, 'evt-1', 'agent', 0).slice(32));
+    expect(ids.deterministicIdAndSpan('evt-1', 'agent', 1).span).not.toBe(span);
+  });
+
+  it('sets version 8 and variant 10 whatever the digest nibbles are', () => {
+    const variants = new Set<string>();
+    for (let i = 0; i < 200; i++) {
+      const id = ids.deterministicId('v', i);
+      expect(id[14]).toBe('8');
+      variants.add(id[19]!);
+    }
+    expect([...variants].sort()).toEqual(['8', '9', 'a', 'b']);
+  });
+});

@@ -1,7 +1,7 @@
 // Event ids. Events entering the system get a UUIDv7 (time-ordered, so archives and streams sort
 // by age); events emitted by a handler get a deterministic id derived from (input id, agent,
 // emission index), so a handler re-run after a crash re-emits the same ids and consumers dedupe.
-import { createHash, randomFillSync } from 'node:crypto';
+import { hash, randomFillSync } from 'node:crypto';
 
 // Random bytes come from a pooled buffer refilled 4 KiB at a time (as crypto.randomUUID does):
 // one randomBytes() call per id cost ~16x more, on every event that enters the system.
@@ -65,21 +65,45 @@ export function uuidv7(nowMs: number = Date.now()): string {
   return format(b);
 }
 
+/** SHA-256 (hex) of the parts, each length-prefixed so ('ab','c') and ('a','bc') differ. */
+function digestHex(parts: readonly (string | number)[]): string {
+  // One string and a one-shot hash: the same digest as updating a Hash part by part (the
+  // concatenation is what gets hashed), at ~2/3 of the cost and one allocation less per part.
+  let text = '';
+  for (const p of parts) {
+    const s = String(p);
+    text += `${s.length}:${s};`;
+  }
+  return hash('sha256', text, 'hex');
+}
+
+const VARIANT_10 = '89ab89ab89ab89ab';
+
+/** The first 16 bytes of a hex digest as a UUID with version 8 and variant 10 set. */
+function uuidV8(h: string): string {
+  // Byte 6: high nibble = version 8. Byte 8: top two bits = 10 (hex digit 8, 9, a or b).
+  const variant = VARIANT_10[parseInt(h[16]!, 16)]!;
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-8${h.slice(13, 16)}-${variant}${h.slice(17, 20)}-${h.slice(20, 32)}`;
+}
+
 /**
  * A deterministic UUID (version 8, RFC 9562 "custom") from SHA-256 of the parts. The same
  * parts always give the same id; different parts collide with negligible probability.
  */
 export function deterministicId(...parts: readonly (string | number)[]): string {
-  const h = createHash('sha256');
-  for (const p of parts) {
-    const s = String(p);
-    // Length-prefix every part so ('ab','c') and ('a','bc') differ.
-    h.update(`${s.length}:${s};`);
-  }
-  const b = h.digest().subarray(0, 16);
-  b[6] = 0x80 | (b[6]! & 0x0f);
-  b[8] = 0x80 | (b[8]! & 0x3f);
-  return format(b);
+  return uuidV8(digestHex(parts));
+}
+
+/**
+ * A deterministic id as `deterministicId(...parts)` and, from the same digest (bytes 16–23, not
+ * part of the id), a 16-hex span id: one hash per derived event instead of two.
+ */
+export function deterministicIdAndSpan(...parts: readonly (string | number)[]): {
+  id: string;
+  span: string;
+} {
+  const h = digestHex(parts);
+  return { id: uuidV8(h), span: h.slice(32, 48) };
 }
 
 const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
@@ -96,7 +120,5 @@ export function randomHex(bytes: number): string {
 
 /** Deterministic hex of `bytes` bytes from the parts (span ids of derived events). */
 export function deterministicHex(bytes: number, ...parts: readonly (string | number)[]): string {
-  const h = createHash('sha256');
-  for (const p of parts) h.update(`${String(p).length}:${String(p)};`);
-  return h.digest().subarray(0, bytes).toString('hex');
+  return digestHex(parts).slice(0, 2 * bytes);
 }
