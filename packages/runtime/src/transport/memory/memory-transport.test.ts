@@ -40,6 +40,30 @@ describe('memory transport specifics', () => {
     });
   });
 
+  it('a blocked fetch takes a burst of publishes made in one synchronous run as one batch', async () => {
+    const t = createMemoryTransport();
+    const c = await t.consume({
+      group: 'g',
+      types: ['A'],
+      consumer: 'n',
+      visibilityTimeoutMs: 1000,
+    });
+    const blocked = c.fetch(100, 10_000);
+    const published = Array.from({ length: 10 }, (_, n) =>
+      t.publish([createEvent({ type: 'A', data: { n } })]),
+    );
+    await Promise.all(published);
+    const got = await blocked;
+    expect(got.map((d) => (d.event.data as { n: number }).n)).toEqual([
+      0, 1, 2, 3, 4, 5, 6, 7, 8, 9,
+    ]);
+    // A later publish still wakes the next blocked fetch.
+    const next = c.fetch(100, 10_000);
+    await t.publish([createEvent({ type: 'A', data: { n: 10 } })]);
+    expect((await next).length).toBe(1);
+    await t.close();
+  });
+
   it('correlation counts restart after the budget window', async () => {
     let now = 1_000;
     const t = createMemoryTransport({ budgetWindowMs: 100, now: () => now });

@@ -131,7 +131,7 @@ class MemoryTransport implements Transport {
     if (!touched) return;
     const groups = new Set<string>();
     for (const type of touched) for (const g of this.streams.get(type)!.groups) groups.add(g);
-    for (const g of groups) this.groups.get(g)?.notify();
+    for (const g of groups) this.groups.get(g)?.notifySoon();
   }
 
   private deliverObserved(fn: (event: CloudEvent) => void, event: CloudEvent): void {
