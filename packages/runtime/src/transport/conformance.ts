@@ -16,6 +16,7 @@ import type {
 import { defineBudgetCases } from './conformance-budget.js';
 import { defineCoreCases } from './conformance-core.js';
 import { defineFailureCases } from './conformance-failures.js';
+import { defineObserveCases } from './conformance-observe.js';
 import { defineReplayCases } from './conformance-replay.js';
 
 let runSeq = 0;
@@ -84,6 +85,7 @@ export async function runTransportConformance(
       if (s) await s.cleanup();
     });
     defineCoreCases(vitest, kit);
+    defineObserveCases(vitest, kit);
     defineFailureCases(vitest, kit);
     defineReplayCases(vitest, kit);
     defineBudgetCases(vitest, kit);

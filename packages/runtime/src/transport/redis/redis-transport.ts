@@ -1,7 +1,8 @@
 // The Redis Streams transport: the engine for everything beyond one process. One stream per
 // event type, a consumer group per agent, a consumer per runtime node (keys.ts has the key
 // layout). Publishing of big batches pipelines (node-redis sends the commands issued in one
-// tick together). Consumers live in redis-consumer.ts; settling is Lua (scripts.ts).
+// tick together). Consumers live in redis-consumer.ts; settling is Lua (scripts.ts); all
+// observations share one reader connection (observer-hub.ts).
 import { ErrorCode, TroupeError, type CloudEvent, type SerializedError } from '@troupe/core';
 import type {
   Consumer,
@@ -23,7 +24,8 @@ import {
   type RedisTransportOptions,
   type ResolvedRedisOptions,
 } from './redis-options.js';
-import { entriesOf, errorMessage, groupsInfoOf, streamsOf } from './replies.js';
+import { ObserverHub } from './observer-hub.js';
+import { entriesOf, errorMessage, groupsInfoOf } from './replies.js';
 import { SCRIPTS } from './scripts.js';
 import { TrimFloors, type TrimFloorSource, type TrimHold, type TrimHolder } from './trim-floors.js';
 import { TrimTargets } from './trim-targets.js';
@@ -85,6 +87,8 @@ class RedisStreamsTransport implements RedisTransport {
   private readonly connections = new Set<RedisConnection>();
   private readonly janitor: NodeJS.Timeout | undefined;
   private readonly floors: TrimFloors;
+  /** Every observation shares its one reader connection (observer-hub.ts). */
+  private readonly observers: ObserverHub;
   private closed = false;
 
   constructor(
@@ -95,6 +99,9 @@ class RedisStreamsTransport implements RedisTransport {
   ) {
     this.keys = keyLayout(s.namespace);
     this.connections.add(cmd);
+    this.observers = new ObserverHub(cmd, s, () =>
+      connect({ ...s, name: `troupe-observe-${s.namespace}` }),
+    );
     this.floors = new TrimFloors(cmd, this.keys.trimFloors, {
       intervalMs: s.watermarkIntervalMs,
       staleAfterMs: s.watermarkIntervalMs * s.watermarkStaleIntervals,
@@ -182,74 +189,9 @@ class RedisStreamsTransport implements RedisTransport {
     });
   }
 
-  async observe(
-    types: readonly string[],
-    onEvent: (event: CloudEvent) => void,
-  ): Promise<Observation> {
-    const keys = [...new Set(types)].map((t) => this.keys.stream(t));
-    const conn = await this.wrap('observe', () => connect({ ...this.s, name: 'troupe-observe' }));
-    this.connections.add(conn);
-    // Start from each stream's current last id, so nothing appended after we resolve is missed.
-    const ids = await Promise.all(
-      keys.map(async (k) => {
-        const last = entriesOf(
-          await this.cmd.sendCommand(['XREVRANGE', k, '+', '-', 'COUNT', '1']),
-        );
-        return last[0]?.id ?? '0-0';
-      }),
-    );
-    let open = true;
-    const loop = async (): Promise<void> => {
-      let failures = 0;
-      while (open && !this.closed) {
-        try {
-          const raw = await conn.sendCommand(
-            [
-              'XREAD',
-              'COUNT',
-              '500',
-              'BLOCK',
-              String(this.s.maxBlockMs),
-              'STREAMS',
-              ...keys,
-              ...ids,
-            ],
-            {
-              timeout: this.s.maxBlockMs + this.s.blockTimeoutMarginMs,
-            },
-          );
-          failures = 0;
-          for (const { key, entries } of streamsOf(raw)) {
-            const i = keys.indexOf(key);
-            for (const e of entries) {
-              ids[i] = e.id;
-              if (!e.fields?.e) continue;
-              try {
-                onEvent(JSON.parse(e.fields.e) as CloudEvent);
-              } catch {
-                // An observer's bug must not stop the observation.
-              }
-            }
-          }
-        } catch (err) {
-          if (!open || this.closed) return;
-          failures++;
-          this.s.logger.warn('observe read failed', { error: errorMessage(err) });
-          await new Promise((r) =>
-            setTimeout(r, Math.min(100 * 2 ** Math.min(failures, 5), this.s.maxReconnectDelayMs)),
-          );
-        }
-      }
-    };
-    void loop();
-    return {
-      close: () => {
-        open = false;
-        conn.destroy();
-        this.connections.delete(conn);
-        return Promise.resolve();
-      },
-    };
+  observe(types: readonly string[], onEvent: (event: CloudEvent) => void): Promise<Observation> {
+    const keys = types.map((t) => this.keys.stream(t));
+    return this.wrap('observe', () => this.observers.observe(keys, onEvent));
   }
 
   deadLetters(group: string, options: { limit?: number } = {}): Promise<DeadLetter[]> {
@@ -374,6 +316,7 @@ class RedisStreamsTransport implements RedisTransport {
     if (this.janitor) clearInterval(this.janitor);
     // Before the connections go: a hold still covering unwritten events is left to expire.
     await this.floors.close();
+    this.observers.close();
     for (const c of this.consumers) await c.close();
     for (const conn of this.connections) conn.destroy();
     this.connections.clear();
