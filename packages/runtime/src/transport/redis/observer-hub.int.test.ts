@@ -170,6 +170,60 @@ describeWithRedis('redis observer hub', () => {
     expect(seen.filter((e) => e.type === 'A').map((e) => e.id)).toEqual([first.id, during[1]!.id]);
   });
 
+  it('a reader that cannot connect fails that observe only; the next one connects', async () => {
+    const keys = keyLayout(freshNs());
+    const cmd = await connect({ ...settings, name: `${keys.ns}-cmd` });
+    opened.push({ close: () => cmd.destroy() });
+    let attempts = 0;
+    const h = new ObserverHub(cmd, settings, () =>
+      ++attempts === 1
+        ? Promise.reject(new Error('connection refused'))
+        : connect({ ...settings, name: `${keys.ns}-reader` }),
+    );
+    opened.push(h);
+    await expect(h.observe([keys.stream('A')], () => undefined)).rejects.toThrow('refused');
+    expect(h.size).toBe(0);
+    const seen: CloudEvent[] = [];
+    await h.observe([keys.stream('A')], (e) => seen.push(e));
+    const e = ev('A');
+    await cmd.sendCommand(['XADD', keys.stream('A'), '*', 'e', JSON.stringify(e)]);
+    await until(() => seen.length === 1);
+    expect(seen).toEqual([e]);
+    expect(attempts).toBe(2);
+  });
+
+  it('when CLIENT UNBLOCK is refused a joining stream waits for the read to end, warned once', async () => {
+    const keys = keyLayout(freshNs());
+    const real = await connect({ ...settings, name: `${keys.ns}-cmd` });
+    opened.push({ close: () => real.destroy() });
+    const cmd: RedisConnection = {
+      sendCommand: (args, options) =>
+        args[0] === 'CLIENT' && args[1] === 'UNBLOCK'
+          ? Promise.reject(
+              new Error("NOPERM this user has no permissions to run the 'client' command"),
+            )
+          : real.sendCommand(args, options),
+      destroy: () => real.destroy(),
+    };
+    const warnings: string[] = [];
+    const logger = { ...silentLogger, warn: (m: string) => void warnings.push(m) };
+    const h = new ObserverHub(cmd, { ...settings, maxBlockMs: 400, logger }, () =>
+      connect({ ...settings, name: `${keys.ns}-reader` }),
+    );
+    opened.push(h);
+    await h.observe([keys.stream('A')], () => undefined);
+    await new Promise((r) => setTimeout(r, 50));
+    for (const type of ['B', 'C']) {
+      const seen: CloudEvent[] = [];
+      await h.observe([keys.stream(type)], (e) => seen.push(e));
+      const e = ev(type);
+      await real.sendCommand(['XADD', keys.stream(type), '*', 'e', JSON.stringify(e)]);
+      await until(() => seen.length === 1, 2000); // within one block (400 ms) at the latest
+      expect(seen).toEqual([e]);
+    }
+    expect(warnings.filter((w) => w.includes('CLIENT UNBLOCK'))).toHaveLength(1);
+  });
+
   it('after close observe rejects with TRANSPORT_UNAVAILABLE and the reader is gone', async () => {
     const { t, ns } = await transport();
     await t.observe(['A'], () => undefined);
