@@ -16,6 +16,7 @@ import {
   SlotState,
   clock32,
   elapsed32,
+  packBatch,
 } from './protocol.js';
 import type { WorkerBatch, WorkerBootData } from './protocol.js';
 
@@ -185,7 +186,7 @@ export class LanePool {
     this.#admitted.add(entry);
     this.#inFlight += tasks.length;
     this.#startWatchdog();
-    const batch: WorkerBatch = { slotBase, tasks };
+    const batch: WorkerBatch = packBatch(slotBase, tasks);
     this.#piscina.run(batch).then(
       (outcomes: HandlerOutcome[]) => this.#finish(entry, { kind: 'done', outcomes }),
       (err: unknown) =>

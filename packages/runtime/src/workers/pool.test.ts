@@ -47,6 +47,32 @@ describe('worker pool: handlers in worker threads', () => {
     expect(o!.isolated).toBeUndefined();
   });
 
+  it("runs one agent's batch (shared config, packed on the wire) with each task's own event and attempt", async () => {
+    const config = { rowLimit: 3 };
+    const tasks = ['a', 'b', 'c'].map((question, i) => ({
+      ...makeTask('emit-and-log', { question }),
+      attempt: i + 1,
+      config,
+    }));
+    const outcomes = await pool.run(tasks);
+    expect(outcomes.map((o) => (o.ok ? o.emissions.map((e) => e.data) : o.error))).toEqual(
+      ['A', 'B', 'C'].map((answer) => [{ answer, probeId: 36 }, { config: { rowLimit: 3 } }]),
+    );
+    expect(outcomes.map((o) => o.logs[0]?.fields?.attempt)).toEqual([1, 2, 3]);
+  });
+
+  it('a packed batch whose shared config cannot be cloned fails each task alone, without a crash', async () => {
+    const before = pool.stats().replaced;
+    const config = { callback: () => 1 };
+    const outcomes = await pool.run([
+      makeTask('sleep', { ms: 1 }, { config }),
+      makeTask('sleep', { ms: 1 }, { config }),
+    ]);
+    for (const o of outcomes)
+      expect(failed(o)).toMatchObject({ code: ErrorCode.InvalidOption, retryable: false });
+    expect(pool.stats().replaced).toBe(before);
+  });
+
   it('reports a throw as HANDLER_FAILED with logs and without emissions', async () => {
     const [o] = await pool.run([makeTask('fails', { kind: 'plain' })]);
     expect(failed(o)).toMatchObject({

@@ -3,13 +3,55 @@
 // since when and on which thread. The main thread's watchdog reads that table to find a handler
 // past its deadline and terminate exactly the thread that runs it (Piscina's own AbortSignal
 // path would pin every abortable task to a worker of its own and defeat concurrentTasksPerWorker).
+import type { CloudEvent } from '@troupe/core';
 import type { HandlerOutcome, HandlerTask } from './contract.js';
 
-/** One Piscina task: a batch of invocations that share one thread hop. */
-export interface WorkerBatch {
-  /** Index of the first slot of this batch in the shared slot table; slot of task i = slotBase + i. */
-  readonly slotBase: number;
-  readonly tasks: readonly HandlerTask[];
+/** The fields of a HandlerTask that every task of one agent's batch shares. */
+export type SharedTaskFields = Omit<HandlerTask, 'event' | 'attempt'>;
+
+/**
+ * One Piscina task: a batch of invocations that share one thread hop. Slot of task i =
+ * slotBase + i. A batch of one agent (the pipeline's case) travels packed: the fields its
+ * tasks share once, then one event and attempt per task, which halves what the main thread
+ * serializes per invocation (the handler path, names, config and capabilities were cloned
+ * once per task). Anything else travels as the tasks themselves.
+ */
+export type WorkerBatch =
+  | { readonly slotBase: number; readonly tasks: readonly HandlerTask[] }
+  | {
+      readonly slotBase: number;
+      readonly shared: SharedTaskFields;
+      readonly events: readonly CloudEvent[];
+      readonly attempts: readonly number[];
+    };
+
+/** The batch to post for `tasks`: packed when they share every field but event and attempt. */
+export function packBatch(slotBase: number, tasks: readonly HandlerTask[]): WorkerBatch {
+  const first = tasks[0];
+  if (first === undefined || tasks.length === 1) return { slotBase, tasks };
+  const events: CloudEvent[] = [];
+  const attempts: number[] = [];
+  for (const t of tasks) {
+    if (
+      t.handlerPath !== first.handlerPath ||
+      t.agent !== first.agent ||
+      t.timeoutMs !== first.timeoutMs ||
+      t.config !== first.config ||
+      t.capabilities !== first.capabilities
+    )
+      return { slotBase, tasks };
+    events.push(t.event);
+    attempts.push(t.attempt);
+  }
+  const { event: _event, attempt: _attempt, ...shared } = first;
+  return { slotBase, shared, events, attempts };
+}
+
+/** The tasks of a batch, packed or not (worker side). */
+export function unpackBatch(batch: WorkerBatch): readonly HandlerTask[] {
+  if ('tasks' in batch) return batch.tasks;
+  const { shared, events, attempts } = batch;
+  return events.map((event, i) => ({ ...shared, event, attempt: attempts[i]! }));
 }
 
 /** What the worker answers: one outcome per task, in order. */

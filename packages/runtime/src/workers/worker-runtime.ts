@@ -15,6 +15,7 @@ import {
   SLOT_WORDS,
   SlotState,
   clock32,
+  unpackBatch,
 } from './protocol.js';
 import type { WorkerBatch } from './protocol.js';
 
@@ -196,7 +197,9 @@ export function createWorkerRuntime(options: WorkerRuntimeOptions): WorkerRuntim
   const threadId = options.threadId ?? 0;
   const slots = options.slots;
   return {
-    runBatch({ tasks, slotBase }) {
+    runBatch(batch) {
+      const tasks = unpackBatch(batch);
+      const slotBase = batch.slotBase;
       const out = new Array<HandlerOutcome>(tasks.length);
       let pending: Promise<void>[] | undefined;
       for (let i = 0; i < tasks.length; i++) {
