@@ -10,8 +10,13 @@ import {
   diagnose,
   progress,
   invocations,
+  invocationsOf,
+  pendingOn,
   sleep,
+  tallyDone,
   waitAllDone,
+  waitFor,
+  type PendingJob,
 } from './harness.js';
 
 const streamKey = (ns: string) => (type: string) => `${ns}:ev:${type}`;
@@ -99,6 +104,9 @@ describeWithRedis('fault suite: crashes, zombies, Redis restarts', () => {
   it('a zombie node (SIGSTOP past the visibility timeout) emits no duplicates', async () => {
     const ns = 'zombie';
     const visibilityTimeoutMs = 1500;
+    const group = 'job-worker';
+    const jobKey = streamKey(ns)('Job');
+    const doneKey = streamKey(ns)('JobDone');
     const client = await connect(redis.url);
     const a = new RuntimeNodeProcess({
       redisUrl: redis.url,
@@ -117,28 +125,92 @@ describeWithRedis('fault suite: crashes, zombies, Redis restarts', () => {
       await b.start();
       const producer = new Producer(client, streamKey(ns));
       const jobs = 600;
+      let slow = 0;
+      const slowJobs = async (n: number) => {
+        for (let k = 0; k < n; k++) await producer.publish(10_000 + slow++, { workMs: 800 });
+      };
+      /** Jobs pending on `a` whose handler already ran or runs (the fixture counted them). */
+      const startedOnA = async () => {
+        const inv = await invocationsOf(client, ns);
+        return (await pendingOn(client, jobKey, group, 'a')).filter(
+          (p) => (inv.get(p.event.id) ?? 0) >= 1,
+        );
+      };
+      // What the frozen `a` held, read while it was frozen: `b` must take all of it over.
+      let held: PendingJob[] = [];
+      let startedAtFreeze: PendingJob[] = [];
+      let pausedMs = 0;
       let pause: Promise<void> | undefined;
       // 30 ms of work per job keeps several jobs in flight on each node when `a` freezes.
       await produce(producer, jobs, 150, { workMs: 30 }, async (i) => {
         if (i !== 150) return;
-        // A burst of slow jobs guarantees `a` is mid-handler when it freezes.
-        for (let k = 0; k < 12; k++) await producer.publish(10_000 + k, { workMs: 800 });
-        await sleep(250);
-        a.signal('SIGSTOP');
-        pause = sleep(visibilityTimeoutMs * 2 + 1000).then(() => a.signal('SIGCONT'));
+        // Slow jobs keep handlers running; `a` freezes only once it is inside one (a fixed
+        // sleep here let a loaded runner freeze it holding nothing worth reclaiming).
+        await slowJobs(12);
+        let polls = 0;
+        await waitFor(
+          'node a to freeze while inside a handler',
+          async () => {
+            if (++polls % 20 === 0) await slowJobs(4); // `b` took them all: offer more
+            if (
+              !(await startedOnA()).some(
+                (p) => (p.event.data as { workMs?: number }).workMs === 800,
+              )
+            )
+              return false;
+            a.signal('SIGSTOP');
+            held = await pendingOn(client, jobKey, group, 'a');
+            startedAtFreeze = await startedOnA();
+            if (startedAtFreeze.length > 0) return true;
+            a.signal('SIGCONT'); // it settled them between the two reads: try again
+            return false;
+          },
+          30_000,
+          50,
+        );
+        const frozenAt = Date.now();
+        // Thaw `a` only once `b` reclaimed and finished every job it held (and never before
+        // twice the visibility timeout), however long a loaded runner takes to get there: a
+        // fixed 4 s pause let `a` wake before `b` had reclaimed anything (reRunByReclaim=0).
+        // `a` then wakes as a real zombie, its handlers finishing work `b` already committed.
+        pause = (async () => {
+          try {
+            await Promise.all([
+              sleep(visibilityTimeoutMs * 2 + 1000),
+              waitFor(
+                'node b to finish every job the frozen node a held',
+                async () => {
+                  const { completed } = await tallyDone(client, doneKey);
+                  return held.every((p) => completed.has(p.event.id));
+                },
+                60_000,
+              ),
+            ]);
+          } finally {
+            pausedMs = Date.now() - frozenAt;
+            a.signal('SIGCONT');
+          }
+        })();
+        pause.catch(() => undefined); // awaited below; this only keeps it from going unhandled
       });
       await pause;
-      const tally = await waitAllDone(client, streamKey(ns)('JobDone'), producer.published, 90_000);
+      const tally = await waitAllDone(client, doneKey, producer.published, 90_000);
       const inv = await invocations(client, ns);
+      const perEvent = await invocationsOf(client, ns);
       const lost = producer.published.filter((e) => !tally.completed.has(e.id)).length;
       const dupEmissions = tally.entries - tally.uniqueIds;
+      const reRunHeld = startedAtFreeze.filter((p) => (perEvent.get(p.event.id) ?? 0) >= 2);
       process.stderr.write(
-        `[faults] zombie: jobs=${producer.published.length} paused=${visibilityTimeoutMs * 2 + 1000}ms lost=${lost} ` +
-          `duplicateEmissions=${dupEmissions} reRunByReclaim=${inv.total - producer.published.length}\n`,
+        `[faults] zombie: jobs=${producer.published.length} paused=${pausedMs}ms held=${held.length} ` +
+          `startedOnFrozen=${startedAtFreeze.length} lost=${lost} duplicateEmissions=${dupEmissions} ` +
+          `reRunByReclaim=${inv.total - producer.published.length}\n`,
       );
       expect(lost).toBe(0);
       expect(dupEmissions).toBe(0);
-      // The scenario really happened: `b` reclaimed and re-ran what the frozen `a` held.
+      // The scenario really happened: `a` froze inside handlers, and `b` reclaimed and re-ran
+      // what it had started (each such job ran on both nodes, yet emitted JobDone once).
+      expect(held.length).toBeGreaterThan(0);
+      expect(reRunHeld.length).toBeGreaterThan(0);
       expect(inv.total).toBeGreaterThan(producer.published.length);
     } finally {
       a.signal('SIGCONT');

@@ -210,6 +210,61 @@ export async function connect(url: string): Promise<Redis> {
 
 export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
+/** Polls `check` every `intervalMs` until it returns true; throws naming `what` after `timeoutMs`. */
+export async function waitFor(
+  what: string,
+  check: () => Promise<boolean>,
+  timeoutMs: number,
+  intervalMs = 100,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline)
+      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await sleep(intervalMs);
+  }
+}
+
+/** An entry of a consumer group's pending list, with the event it carries. */
+export interface PendingJob {
+  entryId: string;
+  event: CloudEvent;
+}
+
+/**
+ * The entries of `streamKey` pending on `consumer` in `group` (delivered, not yet settled),
+ * each with its event. Entries whose stream entry is gone are left out.
+ */
+export async function pendingOn(
+  redis: Redis,
+  streamKey: string,
+  group: string,
+  consumer: string,
+): Promise<PendingJob[]> {
+  // Extended form, one row per entry: [id, consumer, idle ms, deliveries].
+  const rows = await redis.sendCommand<[string, string, number, number][]>([
+    'XPENDING',
+    streamKey,
+    group,
+    '-',
+    '+',
+    '10000',
+    consumer,
+  ]);
+  const out: PendingJob[] = [];
+  for (const [entryId] of rows) {
+    const [entry] = (await redis.xRange(streamKey, entryId, entryId)) ?? [];
+    if (entry?.message.e) out.push({ entryId, event: JSON.parse(entry.message.e) as CloudEvent });
+  }
+  return out;
+}
+
+/** Handler invocations per event id, as the fixture handler recorded them. */
+export async function invocationsOf(redis: Redis, ns: string): Promise<Map<string, number>> {
+  const all = await redis.hGetAll(`${ns}:invocations`);
+  return new Map(Object.entries(all).map(([id, n]) => [id, Number(n)]));
+}
+
 /** What Redis holds for the fault suite's agent: printed when a fault test fails. */
 export async function diagnose(
   redis: Redis,
