@@ -9,26 +9,25 @@ const POOL_SIZE = 4096;
 const pool = Buffer.alloc(POOL_SIZE);
 let poolOffset = POOL_SIZE;
 
-function randomBytes(n: number): Buffer {
+/** Offset in `pool` of `n` fresh random bytes (each byte is handed out once). */
+function takeRandom(n: number): number {
   if (poolOffset + n > POOL_SIZE) {
     randomFillSync(pool);
     poolOffset = 0;
   }
-  // A copy: callers mutate their bytes (version and variant bits).
-  const out = Buffer.from(pool.subarray(poolOffset, poolOffset + n));
+  const at = poolOffset;
   poolOffset += n;
-  return out;
+  return at;
 }
+
+// A UUIDv7 is assembled here (no per-id Buffer: ids are minted for every entering event).
+const scratch = Buffer.alloc(16);
 
 let lastMs = 0;
 let seq = 0;
 
-function hex(bytes: Uint8Array): string {
-  return Buffer.from(bytes).toString('hex');
-}
-
-function format(b: Uint8Array): string {
-  const h = hex(b);
+function format(b: Buffer): string {
+  const h = b.toString('hex');
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20, 32)}`;
 }
 
@@ -51,7 +50,9 @@ export function uuidv7(nowMs: number = Date.now()): string {
       seq = 0;
     }
   }
-  const b = randomBytes(16);
+  const b = scratch;
+  const at = takeRandom(16);
+  pool.copy(b, 0, at, at + 16);
   const t = lastMs;
   b[0] = Math.floor(t / 2 ** 40) & 0xff;
   b[1] = Math.floor(t / 2 ** 32) & 0xff;
@@ -115,7 +116,8 @@ export function isUuid(s: string): boolean {
 
 /** Random hex of `bytes` bytes (trace and span ids). */
 export function randomHex(bytes: number): string {
-  return randomBytes(bytes).toString('hex');
+  const at = takeRandom(bytes);
+  return pool.toString('hex', at, at + bytes);
 }
 
 /** Deterministic hex of `bytes` bytes from the parts (span ids of derived events). */
