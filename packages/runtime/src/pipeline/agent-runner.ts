@@ -76,6 +76,10 @@ const FETCH_ERROR_PAUSE_MS = 500;
 type Verdict =
   { kind: 'skip' } | { kind: 'reject'; rejection: Rejection; attempts: number } | { kind: 'run' };
 
+// The verdicts without data, allocated once (one is returned for every delivery).
+const RUN: Verdict = { kind: 'run' };
+const SKIP: Verdict = { kind: 'skip' };
+
 export class AgentRunner {
   readonly agent: ResolvedAgent;
   readonly #o: AgentRunnerOptions;
@@ -245,7 +249,7 @@ export class AgentRunner {
   #verdict(d: Delivery): Verdict {
     const { agent, nodeId, options, schemas } = this.#o;
     const event = d.event;
-    if (!matchesSubscriptions(event, agent.subscribe)) return { kind: 'skip' };
+    if (!matchesSubscriptions(event, agent.subscribe)) return SKIP;
     if (d.attempt > agent.retry.attempts)
       return {
         kind: 'reject',
@@ -262,7 +266,7 @@ export class AgentRunner {
       checkSize(event, options.maxPayloadBytes) ??
       schemas.check(event);
     if (rejection) return { kind: 'reject', rejection, attempts: 0 };
-    return { kind: 'run' };
+    return RUN;
   }
 
   async #handleBatch(deliveries: readonly Delivery[]): Promise<void> {
