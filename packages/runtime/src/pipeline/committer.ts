@@ -61,7 +61,10 @@ export function undeclaredTypes(
   emissions: readonly Emission[],
   emits: ReadonlySet<string>,
 ): string[] {
-  return [...new Set(emissions.map((e) => e.type).filter((t) => !emits.has(t)))];
+  // Allocates only when something is undeclared (this runs on every successful handler run).
+  let undeclared: Set<string> | undefined;
+  for (const e of emissions) if (!emits.has(e.type)) (undeclared ??= new Set()).add(e.type);
+  return undeclared === undefined ? [] : [...undeclared];
 }
 
 /** Envelopes of a handler's emissions: ids derived from (input id, agent, index). */

@@ -19,11 +19,12 @@ export function matchesSubscriptions(
   event: CloudEvent,
   subscriptions: readonly Subscription[],
 ): boolean {
-  return subscriptions.some(
-    (s) =>
-      s.type === event.type &&
-      Object.entries(s.where ?? {}).every(
-        ([path, expected]) => valueAtPath(event, path) === expected,
-      ),
-  );
+  // A loop, not some/entries: this runs for every delivery, and most subscriptions have no `where`.
+  for (const s of subscriptions) {
+    if (s.type !== event.type) continue;
+    if (s.where === undefined) return true;
+    if (Object.entries(s.where).every(([path, expected]) => valueAtPath(event, path) === expected))
+      return true;
+  }
+  return false;
 }

@@ -14,9 +14,19 @@ export function eventBytes(event: CloudEvent): number {
  * per UTF-16 unit (a `\u00XX` escape; a non-ASCII unit is ≤ 3 bytes), a number at most 24.
  * ~10× cheaper than serializing: the memory transport never serializes an event otherwise.
  */
+// One stack for every call (the walk is synchronous); emptied before returning.
+const stack: unknown[] = [];
+
 export function jsonBytesBound(value: unknown, limit: number): number {
+  stack.length = 0;
+  const total = walk(value, limit);
+  stack.length = 0;
+  return total;
+}
+
+function walk(value: unknown, limit: number): number {
   let total = 0;
-  const stack: unknown[] = [value];
+  stack.push(value);
   while (stack.length > 0) {
     const v = stack.pop();
     switch (typeof v) {
