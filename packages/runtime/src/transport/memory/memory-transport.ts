@@ -120,18 +120,14 @@ class MemoryTransport implements Transport {
   }
 
   private append(events: readonly CloudEvent[]): void {
-    let touched: Set<string> | undefined;
     for (const event of events) {
       const s = this.stream(event.type);
       s.append(event, ++this.gseq);
-      if (s.groups.size) (touched ??= new Set()).add(event.type);
+      // notifySoon wakes each group once after this run of appends, however often it is called.
+      for (const g of s.groups) this.groups.get(g)?.notifySoon();
       const obs = this.observers.get(event.type);
       if (obs) for (const fn of obs) this.deliverObserved(fn, event);
     }
-    if (!touched) return;
-    const groups = new Set<string>();
-    for (const type of touched) for (const g of this.streams.get(type)!.groups) groups.add(g);
-    for (const g of groups) this.groups.get(g)?.notifySoon();
   }
 
   private deliverObserved(fn: (event: CloudEvent) => void, event: CloudEvent): void {
