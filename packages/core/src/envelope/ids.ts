@@ -52,7 +52,7 @@ export function uuidv7(nowMs: number = Date.now()): string {
   }
   const b = scratch;
   const at = takeRandom(16);
-  pool.copy(b, 0, at, at + 16);
+  for (let i = 0; i < 16; i++) b[i] = pool[at + i]!;
   const t = lastMs;
   b[0] = Math.floor(t / 2 ** 40) & 0xff;
   b[1] = Math.floor(t / 2 ** 32) & 0xff;
