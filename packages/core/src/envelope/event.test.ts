@@ -41,6 +41,28 @@ describe('createEvent', () => {
     for (const k of CLOUDEVENT_REQUIRED) expect(e[k]).toBeTruthy();
   });
 
+  it('stamps the time of its own clock reading, millisecond after millisecond', () => {
+    const times = [T0, T0, T0 + 1, T0 - 5000, T0 + 1].map(
+      (ms) => createEvent({ type: 'T', data: 1, now: () => ms }).time,
+    );
+    expect(times).toEqual(
+      [T0, T0, T0 + 1, T0 - 5000, T0 + 1].map((ms) => new Date(ms).toISOString()),
+    );
+    const derived = deriveEvent(createEvent({ type: 'T', data: 1, now }), {
+      type: 'O',
+      data: 2,
+      agent: 'a',
+      index: 0,
+      now: () => T0 + 7,
+    });
+    expect(derived.time).toBe(new Date(T0 + 7).toISOString());
+    expect(() => createEvent({ type: 'T', data: 1, now: () => Number.NaN })).toThrow(RangeError);
+  });
+
+  it('puts subject last, as the attributes were always ordered', () => {
+    expect(Object.keys(createEvent({ type: 'T', data: 1, subject: 's' })).at(-1)).toBe('subject');
+  });
+
   it('takes source, correlation id and subject', () => {
     const e = createEvent({
       type: 'T',

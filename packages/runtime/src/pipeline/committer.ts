@@ -10,6 +10,7 @@ import {
   deriveEvent,
   serializeError,
   type CloudEvent,
+  type DeriveEventInput,
   type RetryPolicy,
   type SerializedError,
 } from '@troupe/core';
@@ -74,16 +75,12 @@ export function deriveEmissions(
   emissions: readonly Emission[],
   now?: () => number,
 ): CloudEvent[] {
-  return emissions.map((e, index) =>
-    deriveEvent(input, {
-      agent,
-      index,
-      type: e.type,
-      data: e.data,
-      ...(e.subject === undefined ? {} : { subject: e.subject }),
-      ...(now ? { now } : {}),
-    }),
-  );
+  return emissions.map((e, index) => {
+    const emission: DeriveEventInput<unknown> = { agent, index, type: e.type, data: e.data };
+    if (e.subject !== undefined) emission.subject = e.subject;
+    if (now) emission.now = now;
+    return deriveEvent(input, emission);
+  });
 }
 
 export function createCommitter(o: CommitterOptions): Committer {
