@@ -35,11 +35,12 @@ export class WindowedMap<V> {
   }
 
   /** The value of `key` while its window lasts; undefined once expired (then forgotten). */
-  get(key: string, now: number = this.now()): V | undefined {
+  get(key: string, now?: number): V | undefined {
     const seq = this.#seqOf.get(key);
+    // Most lookups miss (a fresh event id): they need no clock reading.
     if (seq === undefined) return undefined;
     const i = this.#head + (seq - this.#firstSeq);
-    if (this.#expiries[i]! > now) return this.#values[i];
+    if (this.#expiries[i]! > (now ?? this.now())) return this.#values[i];
     this.#seqOf.delete(key);
     return undefined;
   }
