@@ -43,7 +43,11 @@ const base = done;
 const gcs: { at: number; ms: number; kind: number }[] = [];
 const obs = new PerformanceObserver((list) => {
   for (const e of list.getEntries())
-    gcs.push({ at: e.startTime, ms: e.duration, kind: (e.detail as { kind: number }).kind });
+    gcs.push({
+      at: e.startTime,
+      ms: e.duration,
+      kind: (e as unknown as { detail: { kind: number } }).detail.kind,
+    });
 });
 obs.observe({ entryTypes: ['gc'] });
 const loop = monitorEventLoopDelay({ resolution: 10 });
