@@ -73,7 +73,6 @@ export class MemoryGroup {
   /** No lease expires before this (a lower bound; rescanned when reached). */
   private nextLeaseExpiry = Infinity;
   private retrySeq = 0;
-  private notifyQueued = false;
   private letterSeq = 0;
   readonly retryStream: string;
 
@@ -261,20 +260,6 @@ export class MemoryGroup {
       const timeout = setTimeout(() => waiter.resolve([]), blockMs);
       this.waiters.add(waiter);
       this.armTimer();
-    });
-  }
-
-  /**
-   * New entries were appended: wake the waiters once the current synchronous run of appends is
-   * over (a microtask later), so a blocked fetch takes them as one batch. Waking on each append
-   * handed the first entry of a publish burst to the runner alone: a worker hand-off per event.
-   */
-  notifySoon(): void {
-    if (this.waiters.size === 0 || this.notifyQueued) return;
-    this.notifyQueued = true;
-    queueMicrotask(() => {
-      this.notifyQueued = false;
-      this.notify();
     });
   }
 

@@ -120,14 +120,30 @@ class MemoryTransport implements Transport {
   }
 
   private append(events: readonly CloudEvent[]): void {
+    let touched: MemoryStream | Set<MemoryStream> | undefined;
     for (const event of events) {
       const s = this.stream(event.type);
       s.append(event, ++this.gseq);
-      // notifySoon wakes each group once after this run of appends, however often it is called.
-      for (const g of s.groups) this.groups.get(g)?.notifySoon();
+      if (s.groups.size) {
+        // One touched stream (the common case) needs no Set.
+        if (touched === undefined || touched === s) touched = s;
+        else if (touched instanceof Set) touched.add(s);
+        else touched = new Set([touched, s]);
+      }
       const obs = this.observers.get(event.type);
       if (obs) for (const fn of obs) this.deliverObserved(fn, event);
     }
+    // Waiters are woken at once, not deferred: a blocked fetch that takes the first entry of
+    // a burst alone keeps two batches in flight (one in a worker while the other settles),
+    // which measured faster, with a lower one-at-a-time p99, than waking once per burst.
+    if (touched === undefined) return;
+    if (!(touched instanceof Set)) {
+      for (const g of touched.groups) this.groups.get(g)?.notify();
+      return;
+    }
+    const groups = new Set<string>();
+    for (const s of touched) for (const g of s.groups) groups.add(g);
+    for (const g of groups) this.groups.get(g)?.notify();
   }
 
   private deliverObserved(fn: (event: CloudEvent) => void, event: CloudEvent): void {
