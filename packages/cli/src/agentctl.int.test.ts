@@ -35,7 +35,7 @@ describe('agentctl (real binary)', () => {
     const r = await agentctl(['validate', '-f', valid]);
     expect(r).toEqual({
       code: 0,
-      stdout: '3 files, 26 documents: 0 errors, 0 warnings\n',
+      stdout: '4 files, 31 documents: 0 errors, 0 warnings\n',
       stderr: '',
     });
   });

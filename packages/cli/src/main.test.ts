@@ -62,7 +62,7 @@ describe('main', () => {
   it('validate: 0 when valid, 1 with errors', async () => {
     const ok = capture();
     expect(await main(['validate', '-f', `${fixtures}valid`], ok)).toBe(0);
-    expect(ok.stdout).toBe('3 files, 26 documents: 0 errors, 0 warnings\n');
+    expect(ok.stdout).toBe('4 files, 31 documents: 0 errors, 0 warnings\n');
     expect(ok.stderr).toBe('');
     const bad = capture();
     expect(await main(['validate', '-f', `${fixtures}broken/out-of-range.yaml`], bad)).toBe(1);

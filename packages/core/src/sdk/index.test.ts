@@ -10,5 +10,6 @@ it('exports exactly the documented SDK API', () => {
     'createTestContext',
     'defineAgent',
     'runHandler',
+    'silentLogger',
   ]);
 });
