@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createEvent } from '@troupe/core';
-import { responder, responderPath } from '../coordination/testing.js';
+import { responder, warmResponders } from '../coordination/testing.js';
 import { createRuntime } from '../node/runtime.js';
 import { sharedPool } from '../pipeline/testing.js';
 import { createMemoryTransport } from '../transport/memory/index.js';
@@ -60,16 +60,7 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 
 try {
   // Warm the threads (tsx, fixture) and the JIT with one unmeasured run.
-  await pool.run([
-    {
-      handlerPath: responderPath,
-      agent: 'warm',
-      attempt: 1,
-      timeoutMs: 30_000,
-      config: {},
-      event: createEvent({ type: 'Warm', data: {} }),
-    },
-  ]);
+  await warmResponders(pool);
   await once(false, -1);
   const off: number[] = [];
   const on: number[] = [];

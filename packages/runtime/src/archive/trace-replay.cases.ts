@@ -6,9 +6,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ErrorCode, createEvent } from '@troupe/core';
+import { ErrorCode } from '@troupe/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { responder, responderPath } from '../coordination/testing.js';
+import { responder, warmResponders } from '../coordination/testing.js';
 import { createRuntime, type Runtime } from '../node/runtime.js';
 import { sharedPool, until } from '../pipeline/testing.js';
 import type { Transport } from '../transport/contract.js';
@@ -37,16 +37,7 @@ export function traceReplayCases(name: string, makeTransport: () => Promise<Tran
     beforeAll(async () => {
       dir = mkdtempSync(join(tmpdir(), 'troupe-trace-'));
       pool = createWorkerPool({ threads: 2 });
-      await pool.run([
-        {
-          handlerPath: responderPath,
-          agent: 'warm',
-          attempt: 1,
-          timeoutMs: 30_000,
-          config: {},
-          event: createEvent({ type: 'Warm', data: {} }),
-        },
-      ]);
+      await warmResponders(pool);
       rt = createRuntime({
         transport: await makeTransport(),
         nodeId: 'node-1',

@@ -4,12 +4,12 @@
 // seen (observed on the transport), per correlation, M correlations one after another, on the
 // memory transport. Run:
 //   pnpm exec tsx packages/runtime/src/coordination/bench-aggregator.ts [M=20] [SLOW=200]
-import { createEvent, type CloudEvent } from '@troupe/core';
+import type { CloudEvent } from '@troupe/core';
 import { createRuntime } from '../node/runtime.js';
 import { sharedPool } from '../pipeline/testing.js';
 import { createMemoryTransport } from '../transport/memory/index.js';
 import { createWorkerPool } from '../workers/index.js';
-import { aggregator, responder, responderPath } from './testing.js';
+import { aggregator, responder, warmResponders } from './testing.js';
 
 const M = Number(process.argv[2] ?? 20);
 const SLOW = Number(process.argv[3] ?? 200);
@@ -56,16 +56,7 @@ const pct = (xs: number[], p: number) =>
   [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(xs.length * p))]!;
 
 try {
-  await pool.run([
-    {
-      handlerPath: responderPath,
-      agent: 'warm',
-      attempt: 1,
-      timeoutMs: 30_000,
-      config: {},
-      event: createEvent({ type: 'Warm', data: {} }),
-    },
-  ]);
+  await warmResponders(pool);
   await run('count'); // warm-up, not reported
   for (const policy of ['count', 'all'] as const) {
     const xs = await run(policy);

@@ -13,7 +13,7 @@ import { createWorkerPool } from '../workers/index.js';
 import type { AggregatorState } from './aggregator.js';
 import type { SagaState } from './saga.js';
 import type { CoordinationStore } from './store.js';
-import { aggregator, responder, responderPath, saga } from './testing.js';
+import { aggregator, responder, saga, warmResponders } from './testing.js';
 
 export interface CoordinationEnv {
   /** Transport and store for a runtime; later calls reach the same storage (a restart). */
@@ -31,17 +31,7 @@ export function coordinationCases(name: string, makeEnv: () => Promise<Coordinat
 
     beforeAll(async () => {
       pool = createWorkerPool({ threads: 2 });
-      // Warm both threads (tsx and the fixture load once per thread) so timings below are real.
-      const warm = {
-        handlerPath: responderPath,
-        agent: 'warm',
-        attempt: 1,
-        timeoutMs: 30_000,
-        config: {},
-      };
-      await Promise.all(
-        [0, 1].map(() => pool.run([{ ...warm, event: createEvent({ type: 'Warm', data: {} }) }])),
-      );
+      await warmResponders(pool, 2);
     });
     afterAll(async () => {
       await pool.close(2000);

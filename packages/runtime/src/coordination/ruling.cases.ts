@@ -2,7 +2,7 @@
 // transports (memory: coordination.test.ts, Redis: coordination.int.test.ts), on a real runtime
 // node with real worker threads: four reviewers fan out from one event and one of them throws
 // a NonRetryableError, so its dead letter's `troupe.deadlettered` rules its type out.
-import { createEvent, type CloudEvent } from '@troupe/core';
+import type { CloudEvent } from '@troupe/core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createRuntime, type Runtime } from '../node/runtime.js';
 import { sharedPool, until } from '../pipeline/testing.js';
@@ -11,7 +11,7 @@ import type { WorkerPool } from '../workers/contract.js';
 import { createWorkerPool } from '../workers/index.js';
 import type { AggregateData, AggregatorState } from './aggregator.js';
 import type { CoordinationEnv } from './coordination.cases.js';
-import { aggregator, responder, responderPath } from './testing.js';
+import { aggregator, responder, warmResponders } from './testing.js';
 
 const R = ['R1', 'R2', 'R3', 'R4'];
 const TIMEOUT_MS = 20_000;
@@ -54,16 +54,7 @@ export function rulingCases(name: string, makeEnv: () => Promise<CoordinationEnv
 
     beforeAll(async () => {
       pool = createWorkerPool({ threads: 2 });
-      const warm = {
-        handlerPath: responderPath,
-        agent: 'warm',
-        attempt: 1,
-        timeoutMs: 30_000,
-        config: {},
-      };
-      await Promise.all(
-        [0, 1].map(() => pool.run([{ ...warm, event: createEvent({ type: 'Warm', data: {} }) }])),
-      );
+      await warmResponders(pool, 2);
     });
     afterAll(async () => {
       await pool.close(2000);

@@ -4,6 +4,7 @@
 import { fileURLToPath } from 'node:url';
 import {
   API_VERSION,
+  createEvent,
   type AgentManifest,
   type AggregatorManifest,
   type AggregatorSpec,
@@ -12,6 +13,7 @@ import {
   type SagaSpec,
 } from '@troupe/core';
 import type { Transport } from '../transport/contract.js';
+import type { WorkerPool } from '../workers/index.js';
 import type { CoordinationStore } from './store.js';
 
 const location = { file: '/test/manifest.yaml', line: 1, column: 1 };
@@ -28,6 +30,25 @@ function loaded<M extends LoadedManifest['manifest']>(manifest: M, handlerPath?:
 
 /** Absolute path of the responder fixture handler. */
 export const responderPath = fileURLToPath(new URL('./fixtures/responder.ts', import.meta.url));
+
+/**
+ * Run the responder once on each of `threads` threads (tsx and the fixture load once per thread),
+ * so the timings measured afterwards are real.
+ */
+export async function warmResponders(pool: WorkerPool, threads = 1): Promise<void> {
+  const task = {
+    handlerPath: responderPath,
+    agent: 'warm',
+    attempt: 1,
+    timeoutMs: 30_000,
+    config: {},
+  };
+  await Promise.all(
+    Array.from({ length: threads }, () =>
+      pool.run([{ ...task, event: createEvent({ type: 'Warm', data: {} }) }]),
+    ),
+  );
+}
 
 /** Config of the responder fixture. */
 export interface ResponderConfig {
